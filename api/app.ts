@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { projectRoot } from '../runtime/temporal-cli';
+import { errorHandlerPlugin } from './plugins/error-handler';
+import { servicesPlugin, type Services } from './plugins/services';
+import { routePlugins } from './routes/index';
+
+export interface BuildAppOptions extends Services {
+  logger?: FastifyServerOptions['logger'];
+  logRequests?: boolean;
+  /** Folder of the built editor (Vite output); served at / when present. */
+  editorDir?: string;
+}
+
+export const defaultEditorDir = join(projectRoot, 'dist', 'editor');
+
+/** Secrets that must never reach a log line. */
+export const redactPaths = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'req.headers["x-csrf-token"]', 'password', 'token', 'key'];
+
+/**
+ * Builds the fastify app: external plugins, then services, then routes. server.ts only listens.
+ * @example const app = await buildApp({ sql, temporal, config }); await app.inject({ url: '/healthz' });
+ */
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 256 * 1024,
+    // Per-request lines only at debug level; errors are always logged by the error handler.
+    logController: new LogController({ disableRequestLogging: opts.logRequests !== true }),
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Leadflow API', version: '0.1.0', description: 'Leads as durable workflows: capture, rules, pipeline, tasks.' },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(errorHandlerPlugin);
+  await app.register(servicesPlugin, { sql: opts.sql, temporal: opts.temporal, config: opts.config });
+  for (const plugin of routePlugins) await app.register(plugin);
+
+  const editorDir = opts.editorDir ?? defaultEditorDir;
+  const hasEditor = existsSync(join(editorDir, 'index.html'));
+  if (hasEditor) await app.register(fastifyStatic, { root: editorDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // Client-side routing: unknown GETs outside /api and /docs get the app shell.
+    if (hasEditor && request.method === 'GET' && !path.startsWith('/api') && !path.startsWith('/docs') && !path.includes('.')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${path}` });
+  });
+  return app;
+}

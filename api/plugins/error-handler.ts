@@ -1,0 +1,39 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError, statusOf } from '../errors';
+
+interface Problem {
+  path: string;
+  message: string;
+}
+
+/** One place maps domain errors to status codes; 5xx details stay in the log, never in the response. */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      if (hasZodFastifySchemaValidationErrors(err)) {
+        const problems: Problem[] = err.validation.map((v) => ({
+          path: [err.validationContext ?? 'body', ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+          message: v.message ?? 'is invalid',
+        }));
+        return reply.status(400).send({
+          error: 'bad_request',
+          message: problems.map((p) => `${p.path}: ${p.message}`).join('; '),
+          problems,
+        });
+      }
+      if (err instanceof DomainError) {
+        return reply.status(statusOf[err.code]).send({ error: err.code, message: err.message, problems: err.details });
+      }
+      const status = err.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        const code = status === 413 ? 'too_large' : status === 429 ? 'rate_limited' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+        return reply.status(status).send({ error: code, message: err.message });
+      }
+      request.log.error({ err }, 'request failed');
+      return reply.status(status >= 500 ? status : 500).send({ error: 'internal', message: 'Something went wrong on our side; it has been logged.' });
+    });
+  },
+  { name: 'error-handler' },
+);

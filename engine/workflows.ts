@@ -1,0 +1,2 @@
+// Every workflow the worker registers. This file is the entry of the workflow bundle: deterministic code only.
+export { smokeWorkflow } from './smoke/workflow';

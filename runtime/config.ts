@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Thrown when an environment variable is invalid; the message names the variable and the problem. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int('must be an integer').min(0).max(65535, 'must be a port number (0-65535)').default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a namespace name (letters, digits, . _ -)').default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a task queue name (letters, digits, . _ -)').default('leadflow'),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535, 'must be a port number (0 turns the Web UI off)').default(8233),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number').default(7233),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('Leadflow <noreply@leadflow.local>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PARTNER_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  DEMO_DATA: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
+});
+
+export type Config = z.output<typeof configSchema> & { dataDir: string };
+
+/**
+ * Reads and validates the configuration from the environment.
+ * @example const config = loadConfig(process.env); // throws ConfigError("PORT: must be a port number (0-65535) (got \"99999\")")
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    raw[key] = v === '' ? undefined : v;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0]);
+    const shown = key === 'DATABASE_URL' || key === 'SMTP_URL' || key === 'PARTNER_API_KEY' ? redact(raw[key]) : raw[key];
+    throw new ConfigError(`${key}: ${issue.message} (got ${JSON.stringify(shown)})`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+}
+
+/** Hides the password of a URL (and any other secret) before it reaches a log line. */
+export function redact(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const u = new URL(value);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return value.length > 4 ? value.slice(0, 2) + '***' : '***';
+  }
+}

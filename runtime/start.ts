@@ -1,0 +1,46 @@
+// `npm start`: the whole system on embedded defaults (Temporal dev server, PGlite, worker, API, editor).
+import { ConfigError, loadConfig } from './config';
+import { oneLine } from './lifecycle';
+import { startSystem } from './system';
+
+const withoutDemo = process.argv.includes('--no-demo');
+
+async function main() {
+  const config = loadConfig();
+  const started = Date.now();
+  const system = await startSystem(config, { temporal: true, worker: true, api: true, demo: !withoutDemo }, (m) => console.log(`[leadflow] ${m}`));
+  if (system.seeded?.created && system.seeded.passwords) {
+    console.log('[leadflow] demo users created (passwords shown once):');
+    for (const [email, pw] of Object.entries(system.seeded.passwords)) console.log(`           ${email.padEnd(28)} ${pw}`);
+  }
+  console.log(`
+  Leadflow is running (${((Date.now() - started) / 1000).toFixed(1)} s)
+    App          ${system.appUrl}
+    API docs     ${system.appUrl}/docs
+    Health       ${system.appUrl}/healthz
+    Temporal UI  ${system.temporalUiUrl ?? `(external cluster at ${system.temporalAddress})`}
+    Data         ${config.DATABASE_URL ? 'Postgres from DATABASE_URL' : `${config.dataDir}`}
+  Press Ctrl-C to stop.
+`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[leadflow] ${signal}: stopping …`);
+    const hard = setTimeout(() => {
+      console.error('[leadflow] did not stop within 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    await system.stop();
+    clearTimeout(hard);
+    console.log('[leadflow] stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(`[leadflow] cannot start: ${err instanceof ConfigError ? err.message : oneLine(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../api/app';
+import { migrate } from '../db/migrate';
+import { openDatabase, type Database } from '../db/open';
+import { loadDemoData } from '../db/seed';
+import { createLeadflowWorker } from '../workers/worker';
+import type { Config } from './config';
+import { ensureWritableDataDir } from './data-dir';
+import { Teardown } from './lifecycle';
+import { createLogger } from './logger';
+import { connectClient, connectWorker } from './temporal-connect';
+import { portInUse, startTemporalDevServer } from './temporal-dev-server';
+import { installTemporalRuntime } from './temporal-runtime';
+
+export interface SystemParts {
+  /** Start the embedded Temporal dev server when TEMPORAL_ADDRESS is unset. */
+  temporal: boolean;
+  worker: boolean;
+  api: boolean;
+  /** Seed demo data on first start (config DEMO_DATA may still turn it off). */
+  demo: boolean;
+}
+
+export interface RunningSystem {
+  config: Config;
+  db: Database;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  app?: FastifyInstance;
+  appUrl?: string;
+  worker?: Worker;
+  seeded?: { created: boolean; passwords?: Record<string, string> };
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the parts of Leadflow a process should run, each one only after the previous answered.
+ * If any step fails, everything already started is stopped again before the error is thrown.
+ */
+export async function startSystem(config: Config, parts: SystemParts, log: (m: string) => void = console.log): Promise<RunningSystem> {
+  const teardown = new Teardown();
+  try {
+    if (!config.TEMPORAL_ADDRESS && !parts.temporal) throw new Error('TEMPORAL_ADDRESS: must be set for this entry point (it runs against an existing cluster)');
+    if (parts.api && config.PORT !== 0 && (await portInUse(config.PORT, config.HOST))) {
+      throw new Error(`PORT: ${config.HOST}:${config.PORT} is already in use (set PORT to a free port)`);
+    }
+    const needsDataDir = (parts.temporal && !config.TEMPORAL_ADDRESS) || !config.DATABASE_URL;
+    if (needsDataDir) ensureWritableDataDir(config.dataDir);
+
+    if (!config.DATABASE_URL) log('starting embedded Postgres (PGlite) …');
+    const db = await openDatabase(config);
+    teardown.add('database', () => db.close());
+    const applied = await migrate(db.sql, { singleConnection: db.embedded });
+    if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    let temporalUiUrl: string | undefined;
+    if (!temporalAddress) {
+      log('starting the embedded Temporal dev server …');
+      const server = await startTemporalDevServer({
+        dbFile: join(config.dataDir, 'temporal.db'),
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT || undefined,
+        headless: config.TEMPORAL_UI_PORT === 0,
+        logFile: join(config.dataDir, 'temporal.log'),
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      teardown.add('Temporal dev server', () => server.stop());
+      temporalAddress = server.address;
+      temporalUiUrl = server.uiUrl;
+    }
+
+    let seeded: RunningSystem['seeded'];
+    if (parts.demo && config.DEMO_DATA) seeded = await loadDemoData(db.sql);
+
+    const logger = createLogger(config.LOG_LEVEL);
+    const appUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+
+    let worker: Worker | undefined;
+    let workerDone: Promise<void> | undefined;
+    if (parts.worker) {
+      installTemporalRuntime(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN');
+      const connection = await connectWorker(temporalAddress);
+      teardown.add('worker connection', () => connection.close());
+      worker = await createLeadflowWorker({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        deps: { sql: db.sql, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, appUrl },
+      });
+      workerDone = worker.run();
+      const w = worker;
+      teardown.add('worker', async () => {
+        if (w.getState() === 'RUNNING') w.shutdown();
+        await workerDone;
+      });
+    }
+
+    let app: FastifyInstance | undefined;
+    if (parts.api) {
+      const temporal = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+      teardown.add('Temporal client', () => temporal.close());
+      app = await buildApp({ sql: db.sql, temporal: temporal.client, config, logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL }, logRequests: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' });
+      const a = app;
+      teardown.add('API', () => a.close());
+      await app.listen({ port: config.PORT, host: config.HOST });
+    }
+
+    return {
+      config, db, temporalAddress, temporalUiUrl, app, appUrl: app ? appUrl : undefined, worker, seeded,
+      stop: () => teardown.run((m) => logger.warn(m)),
+    };
+  } catch (err) {
+    await teardown.run();
+    throw err;
+  }
+}

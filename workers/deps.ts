@@ -1,0 +1,11 @@
+import type { Sql } from '../db/client';
+
+/** What activities need from the outside world; built once per worker process and passed to every factory. */
+export interface ActivityDeps {
+  sql: Sql;
+  /** Sends a message over SMTP_URL; undefined when mail is only kept in the outbox (embedded default). */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Base URL of the app, used for links in e-mails. */
+  appUrl: string;
+}

@@ -1,0 +1,41 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities } from './activities';
+import type { ActivityDeps } from './deps';
+
+export const workflowsPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'engine', 'workflows.ts');
+
+/** Bundles engine/workflows.ts once; reuse the result for every worker in the process. */
+export async function bundleWorkflows(): Promise<WorkflowBundleOption> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  return { code };
+}
+
+const noop = () => undefined;
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
+
+export interface LeadflowWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  workflowBundle?: WorkflowBundleOption;
+  /** Extra activities registered by developers (see workers/registry.ts). */
+  extraActivities?: Record<string, (...args: any[]) => Promise<unknown>>;
+}
+
+/**
+ * Creates the worker that runs the lead workflows and every activity on one task queue.
+ * @example const worker = await createLeadflowWorker({ connection, namespace: 'default', taskQueue: 'leadflow', deps });
+ */
+export async function createLeadflowWorker(opts: LeadflowWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
+    activities: { ...createActivities(opts.deps), ...opts.extraActivities },
+    shutdownGraceTime: '5 seconds',
+  });
+}
