@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { projectRoot } from '../runtime/temporal-cli';
+import { authPlugin } from './auth/plugin';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { servicesPlugin, type Services } from './plugins/services';
 import { routePlugins } from './routes/index';
@@ -46,6 +47,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(errorHandlerPlugin);
   await app.register(servicesPlugin, { sql: opts.sql, temporal: opts.temporal, config: opts.config });
+  await app.register(authPlugin);
   for (const plugin of routePlugins) await app.register(plugin);
 
   const editorDir = opts.editorDir ?? defaultEditorDir;

@@ -34,6 +34,17 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARTNER_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   DEMO_DATA: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
+  CORS_ORIGINS: z.string().default('').transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'must be comma-separated origins like https://www.example.com (scheme://host[:port], no path)'),
+  SESSION_TTL_HOURS: z.coerce.number().positive('must be a positive number of hours').max(24 * 90, 'must be at most 2160 hours (90 days)').default(12),
+  PUBLIC_RATE_LIMIT: z.coerce.number().int('must be an integer').min(1, 'must be at least 1 request per minute').default(20),
+  LOGIN_RATE_LIMIT: z.coerce.number().int('must be an integer').min(1, 'must be at least 1 request per minute').default(10),
+  PARTNER_RATE_LIMIT: z.coerce.number().int('must be an integer').min(1, 'must be at least 1 request per minute').default(120),
+  TRUST_PROXY: z.string().optional().transform((v): boolean | number | string => {
+    if (v === undefined || v === 'false' || v === '0') return false;
+    if (v === 'true') return true;
+    return /^\d+$/.test(v) ? Number(v) : v;
+  }),
 });
 
 export type Config = z.output<typeof configSchema> & { dataDir: string };

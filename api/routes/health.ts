@@ -20,6 +20,7 @@ async function probe(fn: () => Promise<unknown>, timeoutMs = 3000) {
 /** GET /healthz: 200 when Postgres and Temporal answer, 503 naming the part that does not. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/healthz', {
+    config: { access: 'public' },
     schema: { tags: ['system'], summary: 'Liveness of Postgres and Temporal', response: { 200: healthSchema, 503: healthSchema } },
   }, async (_req, reply) => {
     const [postgres, temporal] = await Promise.all([

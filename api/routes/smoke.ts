@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { smokeWorkflow } from '../../engine/smoke/workflow';
+import { opsOnly } from '../auth/types';
 import { notFound } from '../errors';
 
 const smokeRun = z.object({ workflowId: z.string(), note: z.string(), createdAt: z.string() });
@@ -8,6 +9,7 @@ const smokeRun = z.object({ workflowId: z.string(), note: z.string(), createdAt:
 /** A round trip through the whole stack, used by the smoke test and by operators after a deploy. */
 export const smokeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/smoke', {
+    config: { access: opsOnly },
     schema: {
       tags: ['system'],
       summary: 'Start a smoke workflow that writes one row through a worker activity',
@@ -25,6 +27,7 @@ export const smokeRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/api/smoke/:workflowId', {
+    config: { access: opsOnly },
     schema: { tags: ['system'], params: z.object({ workflowId: z.string().max(100) }), response: { 200: smokeRun } },
   }, async (req) => {
     const [row] = await app.sql<{ workflow_id: string; note: string; created_at: Date }[]>`
