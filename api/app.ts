@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { projectRoot } from '../runtime/temporal-cli';
 import { authPlugin } from './auth/plugin';
+import { securityPlugin } from './auth/security';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { servicesPlugin, type Services } from './plugins/services';
 import { routePlugins } from './routes/index';
@@ -21,7 +22,19 @@ export interface BuildAppOptions extends Services {
 export const defaultEditorDir = join(projectRoot, 'dist', 'editor');
 
 /** Secrets that must never reach a log line. */
-export const redactPaths = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'req.headers["x-csrf-token"]', 'password', 'token', 'key'];
+const secretHeaders = ['authorization', 'cookie', '["x-api-key"]', '["x-csrf-token"]'];
+const secretFields = ['password', 'currentPassword', 'newPassword', 'token', 'csrfToken', 'key', 'apiKey'];
+export const redactPaths = [
+  ...secretHeaders.flatMap((h) => [`req.headers${h.startsWith('[') ? h : `.${h}`}`, `headers${h.startsWith('[') ? h : `.${h}`}`]),
+  ...secretFields.flatMap((f) => [f, `*.${f}`]),
+];
+
+/** Logger options with the secret paths redacted (a logger given as options; `false` stays off). */
+function withRedaction(logger: BuildAppOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const redact = { paths: redactPaths, censor: '[redacted]' };
+  return logger === true ? { redact } : { redact, ...logger };
+}
 
 /**
  * Builds the fastify app: external plugins, then services, then routes. server.ts only listens.
@@ -29,11 +42,13 @@ export const redactPaths = ['req.headers.authorization', 'req.headers.cookie', '
  */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: withRedaction(opts.logger),
     bodyLimit: 256 * 1024,
     // Per-request lines only at debug level; errors are always logged by the error handler.
     logController: new LogController({ disableRequestLogging: opts.logRequests !== true }),
-    trustProxy: false,
+    // Client address and https come from X-Forwarded-* only behind a trusted proxy (rate limits, Secure cookies).
+    // (A hop count is valid at run time, fastify's typings just omit number.)
+    trustProxy: opts.config.TRUST_PROXY as boolean | string,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -47,6 +62,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(errorHandlerPlugin);
   await app.register(servicesPlugin, { sql: opts.sql, temporal: opts.temporal, config: opts.config });
+  await app.register(securityPlugin);
   await app.register(authPlugin);
   for (const plugin of routePlugins) await app.register(plugin);
 

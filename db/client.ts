@@ -52,3 +52,6 @@ export function describeUrl(url: string): string {
     return redact(url) ?? '(invalid url)';
   }
 }
+
+/** A pool or an open transaction: repository helpers accept either. */
+export type Db = Sql | postgres.TransactionSql<Record<string, never>>;

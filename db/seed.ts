@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
 import type { Sql } from './client';
 
 export const demoTeams = [
@@ -47,14 +49,16 @@ export async function loadDemoData(sql: Sql): Promise<{ created: boolean; passwo
   await ensureConstants(sql);
   const [done] = await sql`select 1 from settings where key = 'demo_loaded'`;
   if (done) return { created: false };
-  const passwords: Record<string, string> = {};
+  // Random per installation, argon2-hashed; the plain passwords are returned once for `npm start` to print.
+  const passwords: Record<string, string> = Object.fromEntries(demoUsers.map((u) => [u.email, randomBytes(12).toString('base64url')]));
+  const hashes = Object.fromEntries(await Promise.all(Object.entries(passwords).map(async ([email, pw]) => [email, await hash(pw)] as const)));
   await sql.begin(async (tx) => {
     for (const t of demoTeams) {
       await tx`insert into teams (id, name, territory) values (${t.id}, ${t.name}, ${t.territory}) on conflict do nothing`;
     }
     for (const u of demoUsers) {
-      await tx`insert into users (id, email, name, role, team_id, territory)
-               values (${u.id}, ${u.email}, ${u.name}, ${u.role}, ${u.team}, ${[...u.territory]}) on conflict do nothing`;
+      await tx`insert into users (id, email, name, role, team_id, territory, password_hash)
+               values (${u.id}, ${u.email}, ${u.name}, ${u.role}, ${u.team}, ${[...u.territory]}, ${hashes[u.email]!}) on conflict do nothing`;
     }
     await tx`update teams set manager_id = 'u-mia' where id in ('team-dach', 'team-nordics')`;
     await tx`update teams set manager_id = 'u-max' where id = 'team-west'`;

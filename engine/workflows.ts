@@ -1,2 +1,3 @@
 // Every workflow the worker registers. This file is the entry of the workflow bundle: deterministic code only.
 export { smokeWorkflow } from './smoke/workflow';
+export { leadWorkflow } from './lead/workflow';

@@ -69,8 +69,8 @@ export interface ConfigurationFacts {
 
 export const leadSources = ['web', 'partner', 'import', 'manual'] as const;
 export const importanceClasses = ['A', 'B', 'C'] as const;
-export const leadStages = ['new', 'contacted', 'qualified', 'nurturing', 'offer', 'won', 'lost'] as const;
-export const offerStatuses = ['draft', 'sent', 'confirmed', 'follow_up', 'renegotiated', 'accepted', 'rejected', 'postponed'] as const;
+export const leadStages = ['captured', 'new', 'qualification', 'contacted', 'qualified', 'nurturing', 'offer', 'won', 'lost'] as const;
+export const offerStatuses = ['draft', 'sent', 'confirmed', 'in_follow_up', 'renegotiated', 'accepted', 'rejected', 'postponed'] as const;
 
 const leadFacts: readonly FactDefinition[] = [
   { name: 'source', type: 'string', entity: 'lead', label: 'Source', values: leadSources },

@@ -10,6 +10,8 @@
  */
 export * from './schema';
 export * from './facts';
+export { leadFactsSchema, configurationFactsSchema } from './facts-schema';
+export { factCatalogView, type FactCatalogView, type FactView, type OperatorView } from './catalog-view';
 export { territories, expandTerritories, isTerritoryOrCountry } from './territories';
 export { allOperators, builtinOperators, customOperators, findOperator, operatorsFor, type EvalContext, type RuleOperator, type ValueType } from './operators';
 export { createRuleEngine, toEngineCondition, ENGINE_OPTIONS, type RuleEngine } from './engine';
@@ -21,5 +23,6 @@ export { routeLead, type RouteResult } from './decide/route';
 export { remindersFor, type Reminder } from './decide/remind';
 export { checkConfiguration, type ConfigurationCheck } from './decide/configure';
 export * from './compiled';
+export { diffRuleSets, diffValues, type FieldChange, type RuleSetDiff } from './diff';
 export { packs, packJson } from './packs';
 export { products, type Product, type ProductOption } from './catalog/products';

@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app';
 import { migrate } from '../db/migrate';
 import { openDatabase, type Database } from '../db/open';
-import { loadDemoData } from '../db/seed';
+import { ensureDefaultPipeline } from '../db/pipelines';
+import { ensureDefaultRuleSets } from '../db/rule-sets';
+import { ensureConstants, loadDemoData } from '../db/seed';
 import { createLeadflowWorker } from '../workers/worker';
 import type { Config } from './config';
 import { ensureWritableDataDir } from './data-dir';
@@ -72,6 +74,10 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
       temporalUiUrl = server.uiUrl;
     }
 
+    // What every installation needs to capture a lead: constants, the default rule sets and pipeline (once).
+    await ensureConstants(db.sql);
+    await ensureDefaultRuleSets(db.sql);
+    await ensureDefaultPipeline(db.sql);
     let seeded: RunningSystem['seeded'];
     if (parts.demo && config.DEMO_DATA) seeded = await loadDemoData(db.sql);
 

@@ -1,4 +1,13 @@
+import { createCustomActivities } from './custom.activity';
 import type { ActivityDeps } from './deps';
+import { createCaptureActivities } from './lead/capture.activity';
+import { createReminderActivities } from './lead/reminder.activity';
+import { createRepActionActivities } from './lead/rep-actions.activity';
+import { createRouteActivities } from './lead/route.activity';
+import { createScoreActivities } from './lead/score.activity';
+import { createStageActivities } from './lead/stage.activity';
+import { createTaskActivities } from './lead/tasks.activity';
+import { createMailActivities } from './mail/send-email.activity';
 import { createSmokeActivities } from './smoke.activity';
 
 /**
@@ -8,6 +17,15 @@ import { createSmokeActivities } from './smoke.activity';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSmokeActivities(deps),
+    ...createCaptureActivities(deps),
+    ...createScoreActivities(deps),
+    ...createRouteActivities(deps),
+    ...createStageActivities(deps),
+    ...createTaskActivities(deps),
+    ...createReminderActivities(deps),
+    ...createMailActivities(deps),
+    ...createRepActionActivities(deps),
+    ...createCustomActivities(deps),
   };
 }
 

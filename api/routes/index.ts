@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { apiKeyRoutes } from './api-keys';
+import { auditRoutes } from './audit';
+import { authRoutes } from './auth';
 import { healthRoutes } from './health';
+import { leadRoutes } from './leads';
+import { pipelineRoutes } from './pipelines';
+import { ruleSetRoutes } from './rule-sets';
 import { smokeRoutes } from './smoke';
+import { userRoutes } from './users';
+import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, ruleSetRoutes, leadRoutes, workRoutes];

@@ -193,7 +193,7 @@ create table mail_outbox (
   body_text text not null,
   body_html text,
   template text not null,
-  status text not null default 'queued' check (status in ('queued', 'sent', 'stored', 'failed', 'skipped')),
+  status text not null default 'queued' check (status in ('queued', 'sending', 'sent', 'stored', 'failed', 'skipped')),
   transport text,
   error text,
   attempts integer not null default 0,

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import * as msg from '../../engine/lead/messages';
+import {
+  captureBodySchema, captureResponseSchema, convertBodySchema, createOfferBodySchema, logVisitBodySchema, noteBodySchema, reasonBodySchema,
+  reassignBodySchema, setOfferStatusBodySchema, wonBodySchema,
+} from '../../engine/lead/schemas';
+import { leadScope } from '../auth/scope';
+import { anyUser, managers } from '../auth/types';
+import { DomainError, notFound } from '../errors';
+import { captureLead } from '../leads/capture';
+import { runLeadUpdate } from '../leads/updates';
+
+const leadSchema = z.object({
+  id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), company: z.string().nullable(),
+  country: z.string().nullable(), source: z.string(), status: z.string(), stage: z.string(), nodeId: z.string().nullable(),
+  score: z.number(), grade: z.string().nullable(), ownerId: z.string().nullable(), ownerName: z.string().nullable(),
+  productInterest: z.string().nullable(), pipelineId: z.string(), pipelineVersion: z.number(), formSubmissions: z.number(),
+  lostReason: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+});
+const eventSchema = z.object({
+  id: z.number(), type: z.string(), at: z.string(), actor: z.string().nullable(), stage: z.string().nullable(),
+  context: z.record(z.string(), z.unknown()), cause: z.record(z.string(), z.unknown()).nullable(),
+});
+const viewSchema = z.object({
+  leadId: z.string(), stage: z.string(), status: z.string(), score: z.number(), grade: z.string().nullable(), ownerId: z.string().nullable(),
+  qualified: z.boolean(), closed: z.boolean(), nextDeadline: z.string().nullable(),
+  openTasks: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), ownerId: z.string().nullable(), dueAt: z.string().nullable() })),
+  offers: z.array(z.object({ id: z.string(), version: z.number(), status: z.string(), total: z.number() })),
+}).passthrough();
+const idParams = z.object({ id: z.string().min(1).max(80) });
+
+type LeadRow = Record<string, unknown> & { created_at: Date; updated_at: Date };
+const toLead = (r: LeadRow) => ({
+  id: r.id as string, name: r.name as string, email: (r.email as string) ?? null, phone: (r.phone as string) ?? null, company: (r.company as string) ?? null,
+  country: (r.country as string) ?? null, source: r.source as string, status: r.status as string, stage: r.stage as string, nodeId: (r.node_id as string) ?? null,
+  score: r.score as number, grade: (r.grade as string) ?? null, ownerId: (r.owner_id as string) ?? null, ownerName: (r.owner_name as string) ?? null,
+  productInterest: (r.product_interest as string) ?? null, pipelineId: r.pipeline_id as string, pipelineVersion: r.pipeline_version as number,
+  formSubmissions: r.form_submissions as number, lostReason: (r.lost_reason as string) ?? null,
+  createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+});
+
+/** Capture (web form, partner, manual), the lead list and page, and every rep action as a workflow update. */
+export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
+  const capture = (source: 'web' | 'partner' | 'manual') => async (req: { body: z.infer<typeof captureBodySchema>; user?: { id: string }; partnerKeyId?: string }) => {
+    if (source === 'web' && req.body.website) {
+      // Honeypot filled: a bot. Answer like a success so it learns nothing; store nothing.
+      return { leadId: `lead-${randomUUID().slice(0, 8)}`, duplicate: false };
+    }
+    return captureLead(app, req.body, source, req.user?.id ?? req.partnerKeyId);
+  };
+  const captureSchema = (summary: string) => ({ tags: ['leads'], summary, body: captureBodySchema, response: { 202: captureResponseSchema } });
+
+  app.post('/api/leads/web-form', { config: { access: 'public' }, bodyLimit: 32 * 1024, schema: captureSchema('Public web form: capture a lead') },
+    async (req, reply) => reply.status(202).send(await capture('web')(req)));
+  app.post('/api/partners/leads', { config: { access: 'partner' }, schema: captureSchema('Partner API: capture a lead (x-api-key)') },
+    async (req, reply) => reply.status(202).send(await capture('partner')(req)));
+  app.post('/api/leads', { config: { access: anyUser }, schema: captureSchema('Manual entry by a signed-in user') },
+    async (req, reply) => reply.status(202).send(await capture('manual')(req)));
+
+  app.get('/api/leads', {
+    config: { access: anyUser },
+    schema: {
+      tags: ['leads'], summary: 'List leads you may see (filter and paginate)',
+      querystring: z.object({
+        stage: z.string().max(60).optional(), owner: z.string().max(80).optional(), grade: z.enum(['A', 'B', 'C']).optional(),
+        source: z.enum(['web', 'partner', 'import', 'manual']).optional(), status: z.string().max(20).optional(), nodeId: z.string().max(64).optional(),
+        q: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+      }),
+      response: { 200: z.object({ total: z.number(), items: z.array(leadSchema) }) },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const sql = app.sql;
+    const where = sql`${leadScope(sql, req.user, 'l')}
+      ${q.stage ? sql`and l.stage = ${q.stage}` : sql``} ${q.owner ? sql`and l.owner_id = ${q.owner}` : sql``}
+      ${q.grade ? sql`and l.grade = ${q.grade}` : sql``} ${q.source ? sql`and l.source = ${q.source}` : sql``}
+      ${q.status ? sql`and l.status = ${q.status}` : sql``} ${q.nodeId ? sql`and l.node_id = ${q.nodeId}` : sql``}
+      ${q.q ? sql`and (l.name ilike ${'%' + q.q + '%'} or l.company ilike ${'%' + q.q + '%'} or l.email ilike ${'%' + q.q + '%'})` : sql``}`;
+    const [{ total }] = await sql<{ total: number }[]>`select count(*)::int as total from leads l where ${where}`;
+    const rows = await sql<LeadRow[]>`select l.*, u.name as owner_name from leads l left join users u on u.id = l.owner_id
+      where ${where} order by l.created_at desc, l.id limit ${q.limit} offset ${q.offset}`;
+    return { total, items: rows.map(toLead) };
+  });
+
+  app.get('/api/leads/:id', {
+    config: { access: anyUser },
+    schema: {
+      tags: ['leads'], summary: 'A lead with its event timeline, tasks, visits and offers', params: idParams,
+      response: { 200: z.object({ lead: leadSchema, events: z.array(eventSchema), tasks: z.array(z.record(z.string(), z.unknown())), visits: z.array(z.record(z.string(), z.unknown())), offers: z.array(z.record(z.string(), z.unknown())) }) },
+    },
+  }, async (req) => {
+    const sql = app.sql;
+    const [row] = await sql<LeadRow[]>`select l.*, u.name as owner_name from leads l left join users u on u.id = l.owner_id
+      where l.id = ${req.params.id} and ${leadScope(sql, req.user, 'l')}`;
+    if (!row) throw notFound('lead');
+    const [events, tasks, visits, offers] = await Promise.all([
+      sql<{ id: number; type: string; at: Date; actor: string | null; stage: string | null; context: Record<string, unknown>; cause: Record<string, unknown> | null }[]>`
+        select id, type, at, actor, stage, context, cause from lead_events where lead_id = ${req.params.id} order by id`,
+      sql`select id, kind, title, owner_id as "ownerId", due_at as "dueAt", done from tasks where lead_id = ${req.params.id} order by created_at`,
+      sql`select id, type, status, outcome, notes, rep_id as "repId", occurred_at as "occurredAt", offer_id as "offerId" from visits where lead_id = ${req.params.id} order by occurred_at`,
+      sql`select o.id, o.version, o.status, o.total::float8 as total, o.currency, o.rejection_reason as "rejectionReason", o.supersedes_id as "supersedes",
+                 coalesce((select json_agg(json_build_object('product', l.product, 'options', l.options, 'quantity', l.quantity, 'unitPrice', l.unit_price::float8)) from offer_lines l where l.offer_id = o.id), '[]') as lines
+          from offers o where o.lead_id = ${req.params.id} order by o.version`,
+    ]);
+    return {
+      lead: toLead(row),
+      events: events.map((e) => ({ ...e, id: Number(e.id), at: e.at.toISOString() })),
+      tasks: [...tasks], visits: [...visits], offers: [...offers],
+    };
+  });
+
+  app.get('/api/leads/:id/state', {
+    config: { access: anyUser },
+    schema: { tags: ['leads'], summary: 'Live process state (stage, score, owner, open tasks, next deadline) from the workflow', params: idParams, response: { 200: viewSchema } },
+  }, async (req) => {
+    await assertVisible(req.params.id, req.user);
+    return { ...(await runLeadUpdate(app, req.params.id, (h) => h.query(msg.getLeadQuery))) };
+  });
+
+  async function assertVisible(id: string, user: Parameters<typeof leadScope>[1]): Promise<void> {
+    const [row] = await app.sql`select 1 from leads l where l.id = ${id} and ${leadScope(app.sql, user, 'l')}`;
+    if (!row) throw notFound('lead');
+  }
+
+  // ---- rep actions (updates with validators in the workflow) ----
+  const action = <B extends z.ZodType>(path: string, summary: string, body: B, run: (id: string, body: z.infer<B>, by: string) => Promise<unknown>, access = anyUser) =>
+    app.post(`/api/leads/:id/${path}`, {
+      config: { access },
+      schema: { tags: ['lead actions'], summary, params: idParams, body, response: { 200: z.record(z.string(), z.unknown()) } },
+    }, async (req) => {
+      await assertVisible(req.params.id, req.user);
+      return (await run(req.params.id, req.body as z.infer<B>, req.user!.id)) as Record<string, unknown>;
+    });
+
+  action('visits', 'Log a visit (call, on-site, telepresence, e-mail …)', logVisitBodySchema, (id, b, by) =>
+    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.logVisitUpdate, { args: [{ visitId: `vis-${randomUUID()}`, repId: by, occurredAt: b.occurredAt ?? new Date().toISOString(), ...b }] })));
+  action('qualify', 'Qualify the lead (moves it on to the offer stage)', noteBodySchema, (id, b, by) =>
+    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.qualifyUpdate, { args: [{ by, note: b.note }] })));
+  action('disqualify', 'Disqualify the lead (with a reason)', reasonBodySchema, (id, b, by) =>
+    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.disqualifyUpdate, { args: [{ by, reason: b.reason }] })));
+  action('nurture', 'Send the lead to nurturing', noteBodySchema, (id, b, by) =>
+    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.nurtureUpdate, { args: [{ by, note: b.note }] })));
+  action('opportunity', 'Convert to an opportunity', convertBodySchema, async (id, b, by) => {
+    const [lead] = await app.sql<{ company: string | null; name: string }[]>`select company, name from leads where id = ${id}`;
+    return runLeadUpdate(app, id, (h) => h.executeUpdate(msg.convertToOpportunityUpdate, { args: [{ by, opportunityId: `opp-${id}`, name: b.name ?? lead?.company ?? lead?.name ?? id, amount: b.amount }] }));
+  });
+  action('offers', 'Create an offer (or a new version that renegotiates an old one)', createOfferBodySchema, (id, b, by) =>
+    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.createOfferUpdate, { args: [{ by, offerId: `off-${randomUUID()}`, lines: b.lines, currency: b.currency, supersedes: b.supersedes }] })));
+  app.post('/api/leads/:id/offers/:offerId/status', {
+    config: { access: anyUser },
+    schema: { tags: ['lead actions'], summary: 'Set an offer status (sent, confirmed, in follow-up, accepted, rejected with reason, postponed)', params: z.object({ id: z.string().max(80), offerId: z.string().max(80) }), body: setOfferStatusBodySchema, response: { 200: z.record(z.string(), z.unknown()) } },
+  }, async (req) => {
+    await assertVisible(req.params.id, req.user);
+    if (req.body.status === 'rejected') {
+      const [known] = await app.sql`select 1 from constants where category = 'rejection_reason' and code = ${req.body.reason ?? ''} and active`;
+      if (!known) throw new DomainError('unprocessable', 'reason: a rejected offer needs a known rejection reason (see /api/constants)', [{ path: 'body.reason', message: 'unknown or missing rejection reason' }]);
+    }
+    return runLeadUpdate(app, req.params.id, (h) => h.executeUpdate(msg.setOfferStatusUpdate, { args: [{ by: req.user!.id, offerId: req.params.offerId, status: req.body.status, reason: req.body.reason }] }));
+  });
+  action('won', 'Mark the lead won (needs an accepted offer); creates the order', wonBodySchema, (id, b, by) =>
+    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.markWonUpdate, { args: [{ by, offerId: b.offerId, orderId: `ord-${id}` }] })));
+  action('lost', 'Mark the lead lost (with a reason)', reasonBodySchema, async (id, b, by) => {
+    const [known] = await app.sql`select 1 from constants where category = 'loss_reason' and code = ${b.reason} and active`;
+    if (!known) throw new DomainError('unprocessable', `reason: unknown loss reason "${b.reason}" (see /api/constants)`, [{ path: 'body.reason', message: 'unknown loss reason' }]);
+    return runLeadUpdate(app, id, (h) => h.executeUpdate(msg.markLostUpdate, { args: [{ by, reason: b.reason, note: b.note }] }));
+  });
+  // The activity writes the audit entry in the same transaction as the owner change.
+  action('reassign', 'Reassign the lead to another rep (managers)', reassignBodySchema, (id, b, by) =>
+    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.reassignUpdate, { args: [{ by, ownerId: b.ownerId, reason: b.reason }] })), managers);
+};

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { leadScope, taskScope } from '../auth/scope';
+import { adminOnly, anyUser } from '../auth/types';
+import { notFound } from '../errors';
+
+const taskSchema = z.object({
+  id: z.string(), leadId: z.string().nullable(), leadName: z.string().nullable(), ownerId: z.string().nullable(), kind: z.string(),
+  title: z.string(), dueAt: z.string().nullable(), done: z.boolean(), overdue: z.boolean(), createdAt: z.string(),
+});
+const constantCategory = z.enum(['visit_type', 'visit_status', 'loss_reason', 'rejection_reason', 'product_interest']);
+
+/** The rep's inbox (tasks), the mail outbox, and the admin-editable constants. */
+export const workRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/api/tasks', {
+    config: { access: anyUser },
+    schema: {
+      tags: ['tasks'], summary: 'Tasks you may see (a rep: own; a manager: the team)',
+      querystring: z.object({ owner: z.string().max(80).optional(), done: z.enum(['true', 'false']).optional(), leadId: z.string().max(80).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: { 200: z.object({ items: z.array(taskSchema) }) },
+    },
+  }, async (req) => {
+    const sql = app.sql;
+    const q = req.query;
+    const rows = await sql<{ id: string; lead_id: string | null; lead_name: string | null; owner_id: string | null; kind: string; title: string; due_at: Date | null; done: boolean; created_at: Date }[]>`
+      select t.*, l.name as lead_name from tasks t left join leads l on l.id = t.lead_id
+      where ${taskScope(sql, req.user, 't')} ${q.owner ? sql`and t.owner_id = ${q.owner}` : sql``}
+        ${q.done ? sql`and t.done = ${q.done === 'true'}` : sql``} ${q.leadId ? sql`and t.lead_id = ${q.leadId}` : sql``}
+      order by t.done, t.due_at nulls last, t.id limit ${q.limit}`;
+    const now = Date.now();
+    return {
+      items: rows.map((r) => ({
+        id: r.id, leadId: r.lead_id, leadName: r.lead_name, ownerId: r.owner_id, kind: r.kind, title: r.title, dueAt: r.due_at?.toISOString() ?? null,
+        done: r.done, overdue: !r.done && !!r.due_at && r.due_at.getTime() < now, createdAt: r.created_at.toISOString(),
+      })),
+    };
+  });
+
+  app.post('/api/tasks/:id/done', {
+    config: { access: anyUser },
+    schema: { tags: ['tasks'], summary: 'Mark a task done', params: z.object({ id: z.string().max(200) }), response: { 200: z.object({ id: z.string(), done: z.boolean() }) } },
+  }, async (req) => {
+    const [row] = await app.sql`update tasks t set done = true, done_at = coalesce(done_at, now()) where t.id = ${req.params.id} and ${taskScope(app.sql, req.user, 't')} returning id`;
+    if (!row) throw notFound('task');
+    return { id: req.params.id, done: true };
+  });
+
+  app.get('/api/outbox', {
+    config: { access: anyUser },
+    schema: {
+      tags: ['mail'], summary: 'Mail kept or sent by Leadflow (newest first)',
+      querystring: z.object({ leadId: z.string().max(80).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), leadId: z.string().nullable(), to: z.string(), subject: z.string(), body: z.string(), template: z.string(), status: z.string(), error: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable() })) }) },
+    },
+  }, async (req) => {
+    const sql = app.sql;
+    const rows = await sql<{ id: string; lead_id: string | null; to_address: string; subject: string; body_text: string; template: string; status: string; error: string | null; created_at: Date; sent_at: Date | null }[]>`
+      select m.* from mail_outbox m left join leads l on l.id = m.lead_id
+      where (m.lead_id is null and ${req.user?.role === 'admin' || req.user?.role === 'ops'}) or (l.id is not null and ${leadScope(sql, req.user, 'l')})
+        ${req.query.leadId ? sql`and m.lead_id = ${req.query.leadId}` : sql``}
+      order by m.created_at desc limit ${req.query.limit}`;
+    return { items: rows.map((r) => ({ id: r.id, leadId: r.lead_id, to: r.to_address, subject: r.subject, body: r.body_text, template: r.template, status: r.status, error: r.error, createdAt: r.created_at.toISOString(), sentAt: r.sent_at?.toISOString() ?? null })) };
+  });
+
+  app.get('/api/constants', {
+    config: { access: anyUser },
+    schema: { tags: ['admin'], summary: 'Configurable constants: visit types and statuses, loss and rejection reasons, product interests', response: { 200: z.object({ items: z.array(z.object({ category: z.string(), code: z.string(), label: z.string(), sort: z.number(), active: z.boolean() })) }) } },
+  }, async () => ({ items: [...(await app.sql<{ category: string; code: string; label: string; sort: number; active: boolean }[]>`select category, code, label, sort, active from constants order by category, sort, code`)] }));
+
+  app.put('/api/constants/:category/:code', {
+    config: { access: adminOnly },
+    schema: {
+      tags: ['admin'], summary: 'Create or change a constant (codes are stable; deactivate instead of deleting)',
+      params: z.object({ category: constantCategory, code: z.string().regex(/^[a-z0-9_]{1,40}$/, 'lower-case letters, digits and _ only') }),
+      body: z.object({ label: z.string().trim().min(1).max(80), sort: z.number().int().min(0).max(10_000).default(0), active: z.boolean().default(true) }).strict(),
+      response: { 200: z.object({ category: z.string(), code: z.string(), label: z.string(), sort: z.number(), active: z.boolean() }) },
+    },
+  }, async (req) => {
+    const { category, code } = req.params;
+    const [row] = await app.sql<{ category: string; code: string; label: string; sort: number; active: boolean }[]>`
+      insert into constants (category, code, label, sort, active) values (${category}, ${code}, ${req.body.label}, ${req.body.sort}, ${req.body.active})
+      on conflict (category, code) do update set label = excluded.label, sort = excluded.sort, active = excluded.active
+      returning category, code, label, sort, active`;
+    return row!;
+  });
+
+  app.put('/api/settings/mail', {
+    config: { access: adminOnly },
+    schema: { tags: ['admin'], summary: 'Switch all outgoing e-mail on or off', body: z.object({ enabled: z.boolean() }).strict(), response: { 200: z.object({ enabled: z.boolean() }) } },
+  }, async (req) => {
+    await app.sql`insert into settings (key, value) values ('mail_enabled', ${app.sql.json(req.body.enabled)}) on conflict (key) do update set value = excluded.value, updated_at = now()`;
+    return { enabled: req.body.enabled };
+  });
+};

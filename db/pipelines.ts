@@ -1,0 +1,135 @@
+import { defaultPipeline } from '../engine/pipeline/default-pipeline';
+import type { PipelineDocument } from '../engine/pipeline/schema';
+import type { Sql } from './client';
+
+export interface PublishedPipeline {
+  pipelineId: string;
+  version: number;
+  document: PipelineDocument;
+}
+
+/** The newest published version of a pipeline, or undefined when none was published. */
+export async function getLatestPublishedPipeline(sql: Sql, pipelineId: string): Promise<PublishedPipeline | undefined> {
+  const [row] = await sql<{ version: number; document: PipelineDocument }[]>`
+    select version, document from pipeline_versions where pipeline_id = ${pipelineId} order by version desc limit 1`;
+  return row ? { pipelineId, version: row.version, document: row.document } : undefined;
+}
+
+/** One published version (immutable). */
+export async function getPipelineVersion(sql: Sql, pipelineId: string, version: number): Promise<PublishedPipeline | undefined> {
+  const [row] = await sql<{ document: PipelineDocument }[]>`
+    select document from pipeline_versions where pipeline_id = ${pipelineId} and version = ${version}`;
+  return row ? { pipelineId, version, document: row.document } : undefined;
+}
+
+/**
+ * Stores a validated document as the next immutable version (the caller validates first).
+ * Concurrent publishes get distinct versions: the insert picks max+1 under the pipeline row lock.
+ */
+export async function publishPipeline(sql: Sql, doc: PipelineDocument, by: string | null, note = ''): Promise<number> {
+  return sql.begin(async (tx) => {
+    await tx`insert into pipelines (id, name, draft) values (${doc.id}, ${doc.name}, ${tx.json(doc as never)})
+             on conflict (id) do update set name = excluded.name`;
+    await tx`select id from pipelines where id = ${doc.id} for update`;
+    const [row] = await tx<{ version: number }[]>`
+      insert into pipeline_versions (pipeline_id, version, document, note, published_by)
+      select ${doc.id}, coalesce(max(version), 0) + 1, ${tx.json(doc as never)}, ${note}, ${by}
+      from pipeline_versions where pipeline_id = ${doc.id}
+      returning version`;
+    return row!.version;
+  }) as Promise<number>;
+}
+
+/** Publishes the shipped default pipeline once, so a fresh installation can capture leads. */
+export async function ensureDefaultPipeline(sql: Sql): Promise<void> {
+  const existing = await getLatestPublishedPipeline(sql, defaultPipeline.id);
+  if (!existing) await publishPipeline(sql, defaultPipeline, null, 'shipped default');
+}
+
+/** One row of the pipeline list. */
+export interface PipelineSummary {
+  id: string;
+  name: string;
+  draftUpdatedAt: Date;
+  latestVersion: number | null;
+  publishedAt: Date | null;
+}
+
+/** Every pipeline with its newest published version (if any). */
+export async function listPipelines(sql: Sql): Promise<PipelineSummary[]> {
+  const rows = await sql<{ id: string; name: string; draft_updated_at: Date; latest_version: number | null; published_at: Date | null }[]>`
+    select p.id, p.name, p.draft_updated_at, v.version as latest_version, v.published_at
+    from pipelines p
+    left join lateral (select version, published_at from pipeline_versions where pipeline_id = p.id order by version desc limit 1) v on true
+    order by p.name`;
+  return rows.map((r) => ({ id: r.id, name: r.name, draftUpdatedAt: r.draft_updated_at, latestVersion: r.latest_version, publishedAt: r.published_at }));
+}
+
+export interface PipelineVersionInfo {
+  version: number;
+  note: string;
+  publishedBy: string | null;
+  publishedAt: Date;
+}
+
+/** The editable draft (any shape the editor saved) and the list of published versions. */
+export async function getPipelineWithVersions(sql: Sql, pipelineId: string): Promise<{ id: string; name: string; draft: unknown; draftUpdatedAt: Date; versions: PipelineVersionInfo[] } | undefined> {
+  const [row] = await sql<{ id: string; name: string; draft: unknown; draft_updated_at: Date }[]>`
+    select id, name, draft, draft_updated_at from pipelines where id = ${pipelineId}`;
+  if (!row) return undefined;
+  const versions = await sql<{ version: number; note: string; published_by: string | null; published_at: Date }[]>`
+    select version, note, published_by, published_at from pipeline_versions where pipeline_id = ${pipelineId} order by version desc`;
+  return {
+    id: row.id, name: row.name, draft: row.draft, draftUpdatedAt: row.draft_updated_at,
+    versions: versions.map((v) => ({ version: v.version, note: v.note, publishedBy: v.published_by, publishedAt: v.published_at })),
+  };
+}
+
+/** Stores the editor's draft as is (graph problems included: the user's work is never thrown away). */
+export async function savePipelineDraft(sql: Sql, pipelineId: string, name: string, draft: unknown): Promise<Date> {
+  const [row] = await sql<{ draft_updated_at: Date }[]>`
+    insert into pipelines (id, name, draft) values (${pipelineId}, ${name}, ${sql.json(draft as never)})
+    on conflict (id) do update set name = excluded.name, draft = excluded.draft, draft_updated_at = now()
+    returning draft_updated_at`;
+  return row!.draft_updated_at;
+}
+
+/** Leads of a pipeline counted per node and per stage, open vs closed (won, lost, disqualified). */
+export async function countLeadsByNode(sql: Sql, pipelineId: string): Promise<{ nodeId: string | null; stage: string; open: number; closed: number }[]> {
+  const rows = await sql<{ node_id: string | null; stage: string; open: number; closed: number }[]>`
+    select node_id, stage,
+           count(*) filter (where status not in ('won', 'lost', 'disqualified'))::int as open,
+           count(*) filter (where status in ('won', 'lost', 'disqualified'))::int as closed
+    from leads where pipeline_id = ${pipelineId}
+    group by node_id, stage order by stage, node_id`;
+  return rows.map((r) => ({ nodeId: r.node_id, stage: r.stage, open: r.open, closed: r.closed }));
+}
+
+export interface LeadAtNode {
+  id: string;
+  name: string;
+  company: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  score: number;
+  grade: string | null;
+  stage: string;
+  status: string;
+  pipelineVersion: number;
+  updatedAt: Date;
+}
+
+/** Leads currently at a node (or, with `byStage`, in a stage) of a pipeline, newest first. */
+export async function listLeadsAt(sql: Sql, pipelineId: string, where: { nodeId?: string; stage?: string }, limit = 200): Promise<LeadAtNode[]> {
+  const rows = await sql<{ id: string; name: string; company: string | null; owner_id: string | null; owner_name: string | null; score: number; grade: string | null; stage: string; status: string; pipeline_version: number; updated_at: Date }[]>`
+    select l.id, l.name, l.company, l.owner_id, u.name as owner_name, l.score, l.grade, l.stage, l.status, l.pipeline_version, l.updated_at
+    from leads l left join users u on u.id = l.owner_id
+    where l.pipeline_id = ${pipelineId}
+      and (${where.nodeId ?? null}::text is null or l.node_id = ${where.nodeId ?? null})
+      and (${where.stage ?? null}::text is null or l.stage = ${where.stage ?? null})
+    order by l.updated_at desc limit ${limit}`;
+  return rows.map((r) => ({
+    id: r.id, name: r.name, company: r.company, ownerId: r.owner_id, ownerName: r.owner_name, score: r.score, grade: r.grade,
+    stage: r.stage, status: r.status, pipelineVersion: r.pipeline_version, updatedAt: r.updated_at,
+  }));
+}

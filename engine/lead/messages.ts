@@ -1,0 +1,32 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaptureInput, LeadView, OfferStatus } from './types';
+
+// Rep actions: updates with validators, so an illegal transition is refused before anything changes.
+export interface LogVisitInput { visitId: string; type: string; status: string; outcome?: string; notes?: string; occurredAt: string; repId: string; offerId?: string }
+export interface QualifyInput { by: string; note?: string }
+export interface DisqualifyInput { by: string; reason: string }
+export interface NurtureInput { by: string; note?: string }
+export interface ConvertInput { by: string; opportunityId: string; name: string; amount?: number }
+export interface OfferLineInput { product: string; options: string[]; quantity: number; unitPrice: number }
+export interface CreateOfferInput { by: string; offerId: string; lines: OfferLineInput[]; currency?: string; supersedes?: string }
+export interface SetOfferStatusInput { by: string; offerId: string; status: OfferStatus; reason?: string }
+export interface MarkWonInput { by: string; offerId?: string; orderId: string }
+export interface MarkLostInput { by: string; reason: string; note?: string }
+export interface ReassignInput { by: string; ownerId: string; reason?: string }
+
+export const logVisitUpdate = defineUpdate<{ visitId: string }, [LogVisitInput]>('logVisit');
+export const qualifyUpdate = defineUpdate<LeadView, [QualifyInput]>('qualify');
+export const disqualifyUpdate = defineUpdate<LeadView, [DisqualifyInput]>('disqualify');
+export const nurtureUpdate = defineUpdate<LeadView, [NurtureInput]>('nurture');
+export const convertToOpportunityUpdate = defineUpdate<{ opportunityId: string }, [ConvertInput]>('convertToOpportunity');
+export const createOfferUpdate = defineUpdate<{ offerId: string; version: number; total: number }, [CreateOfferInput]>('createOffer');
+export const setOfferStatusUpdate = defineUpdate<{ offerId: string; status: OfferStatus }, [SetOfferStatusInput]>('setOfferStatus');
+export const markWonUpdate = defineUpdate<LeadView, [MarkWonInput]>('markWon');
+export const markLostUpdate = defineUpdate<LeadView, [MarkLostInput]>('markLost');
+export const reassignUpdate = defineUpdate<LeadView, [ReassignInput]>('reassign');
+
+// Inbound events: signals (nobody waits for an answer).
+export const formSubmittedSignal = defineSignal<[CaptureInput]>('formSubmitted');
+export const emailEngagedSignal = defineSignal<[{ kind: 'open' | 'click' | 'reply'; at: string; mailId?: string }]>('emailEngaged');
+
+export const getLeadQuery = defineQuery<LeadView>('getLead');

@@ -1,0 +1,398 @@
+import {
+  ApplicationFailure, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities, setHandler, sleep, workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import type { Activities } from '../../workers/activities';
+import { edgeFrom } from '../pipeline/outputs';
+import type { NodeOf, PipelineDocument, PipelineNode } from '../pipeline/schema';
+import * as msg from './messages';
+import * as play from './rules-of-play';
+import { Mutex } from './mutex';
+import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput } from './types';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput'] },
+});
+
+const HOUR = 3_600_000;
+
+function initialSnapshot(input: LeadWorkflowInput): LeadSnapshot {
+  const trigger = input.pipeline.nodes.find((n) => n.type === 'trigger')!;
+  return {
+    nodeId: trigger.id, stage: 'captured', status: 'open', score: 0, grade: null, ownerId: null, managerId: null,
+    qualified: false, opportunityId: null, offers: [], visits: 0, submissions: [input.capture.submissionId], engagements: 0,
+    openTasks: [], nextDeadline: null, closed: false, lostReason: null, visitsPerNode: {}, timeoutsPerNode: {},
+    pendingDecision: null, captured: false,
+  };
+}
+
+interface ScheduledReminder {
+  rule: string;
+  key: string;
+  dueAt: number;
+  recipient: 'owner' | 'manager';
+  template: string;
+  kind: string;
+  ruleSetId: string;
+}
+
+/**
+ * One lead, from capture to won or lost: interprets the pipeline version it started with. Every decision
+ * (score, owner, branch, reminder) comes back from an activity, so it is in the history and replays exactly.
+ * @example client.workflow.signalWithStart(leadWorkflow, { workflowId: leadId, args: [input], signal: formSubmittedSignal, signalArgs: [capture] })
+ */
+export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcome> {
+  const doc: PipelineDocument = input.pipeline;
+  const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
+  const s: LeadSnapshot = input.resume ?? initialSnapshot(input);
+  const leadId = input.leadId;
+  const lock = new Mutex();
+  let reminders: ScheduledReminder[] = [];
+  let reminderScope: CancellationScope | undefined;
+  let closeIntent: { result: 'won' | 'lost'; reason?: string; offerId?: string; orderId?: string; by: string } | null = null;
+  let outcome: LeadOutcome | null = null;
+  let waitDeadline: number | null = null;
+
+  const view = (): LeadView => ({
+    leadId, pipelineId: input.pipelineId, pipelineVersion: input.pipelineVersion, nodeId: s.nodeId, stage: s.stage,
+    status: s.status, score: s.score, grade: s.grade, ownerId: s.ownerId, qualified: s.qualified, offers: s.offers,
+    openTasks: s.openTasks, nextDeadline: s.nextDeadline, closed: s.closed,
+  });
+  const refreshDeadline = () => {
+    const due = [...reminders.map((r) => r.dueAt), ...(waitDeadline ? [waitDeadline] : [])];
+    s.nextDeadline = due.length ? new Date(Math.min(...due)).toISOString() : null;
+  };
+  /** Runs a guarded rep action: one at a time, re-checked under the lock (a concurrent action may have changed the lead). */
+  const guarded = async <T>(check: () => void, act: () => Promise<T>): Promise<T> =>
+    lock.run(async () => {
+      try {
+        check();
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'IllegalTransition');
+      }
+      return act();
+    });
+
+  // ---- queries, signals, updates ---------------------------------------------------------------------------
+  setHandler(msg.getLeadQuery, view);
+
+  setHandler(msg.formSubmittedSignal, async (capture) => {
+    if (s.submissions.includes(capture.submissionId)) return;
+    s.submissions.push(capture.submissionId);
+    s.engagements++;
+    await acts.recordSubmission({ leadId, capture });
+  });
+
+  setHandler(msg.emailEngagedSignal, async (e) => {
+    s.engagements++;
+    await acts.recordEngagement({ leadId, kind: e.kind, at: e.at, mailId: e.mailId });
+  });
+
+  setHandler(msg.logVisitUpdate, async (v) => guarded(() => play.assertOpen(s), async () => {
+    await acts.recordVisit({ leadId, ...v });
+    s.visits++;
+    s.engagements++;
+    s.openTasks = await acts.openTasks({ leadId });
+    await replanReminders();
+    return { visitId: v.visitId };
+  }), { validator: (_a: unknown) => play.assertOpen(s) });
+
+  const decisionHandler = (decision: 'qualified' | 'disqualified' | 'nurture') =>
+    async (a: { by: string; reason?: string; note?: string }) => guarded(
+      () => (decision === 'qualified' ? play.assertCanQualify(s) : decision === 'disqualified' ? play.assertCanDisqualify(s) : play.assertCanQualify(s)),
+      async () => {
+        await acts.recordDecision({ leadId, decision, by: a.by, reason: a.reason, note: a.note });
+        if (decision === 'qualified') {
+          s.qualified = true;
+          s.status = 'qualified';
+        }
+        s.pendingDecision = decision;
+        s.engagements++;
+        // The main loop consumes the decision at the next wait; answer once it moved on.
+        await condition(() => s.pendingDecision === null || s.closed);
+        return view();
+      },
+    );
+  setHandler(msg.qualifyUpdate, decisionHandler('qualified'), { validator: (_a: unknown) => play.assertCanQualify(s) });
+  setHandler(msg.disqualifyUpdate, decisionHandler('disqualified'), { validator: (a) => { play.assertCanDisqualify(s); if (!a.reason) throw new Error('a disqualification needs a reason'); } });
+  setHandler(msg.nurtureUpdate, decisionHandler('nurture'), { validator: (_a: unknown) => play.assertCanQualify(s) });
+
+  setHandler(msg.convertToOpportunityUpdate, async (a) => guarded(() => play.assertCanConvert(s), async () => {
+    await acts.createOpportunity({ leadId, opportunityId: a.opportunityId, name: a.name, amount: a.amount, by: a.by });
+    s.opportunityId = a.opportunityId;
+    return { opportunityId: a.opportunityId };
+  }), { validator: (_a: unknown) => play.assertCanConvert(s) });
+
+  setHandler(msg.createOfferUpdate, async (a) => guarded(() => play.assertCanCreateOffer(s, a.supersedes), async () => {
+    const r = await acts.createOffer({ leadId, ...a });
+    if (a.supersedes) s.offers = s.offers.map((o) => (o.id === a.supersedes ? { ...o, status: 'renegotiated' } : o));
+    s.offers.push({ id: a.offerId, version: r.version, status: 'draft', total: r.total });
+    s.opportunityId ??= r.opportunityId;
+    return { offerId: a.offerId, version: r.version, total: r.total };
+  }), { validator: (a) => play.assertCanCreateOffer(s, a.supersedes) });
+
+  setHandler(msg.setOfferStatusUpdate, async (a) => guarded(() => play.assertCanSetOfferStatus(s, a.offerId, a.status, a.reason), async () => {
+    await acts.setOfferStatus({ leadId, ...a });
+    s.offers = s.offers.map((o) => (o.id === a.offerId ? { ...o, status: a.status } : o));
+    await replanReminders();
+    return { offerId: a.offerId, status: a.status };
+  }), { validator: (a) => play.assertCanSetOfferStatus(s, a.offerId, a.status, a.reason) });
+
+  setHandler(msg.markWonUpdate, async (a) => guarded(() => play.assertCanWin(s, a.offerId), async () => {
+    const offerId = a.offerId ?? s.offers.find((o) => o.status === 'accepted')!.id;
+    closeIntent = { result: 'won', offerId, orderId: a.orderId, by: a.by };
+    await condition(() => s.closed);
+    return view();
+  }), { validator: (a) => play.assertCanWin(s, a.offerId) });
+
+  setHandler(msg.markLostUpdate, async (a) => guarded(() => play.assertCanLose(s, a.reason), async () => {
+    closeIntent = { result: 'lost', reason: a.reason, by: a.by };
+    await condition(() => s.closed);
+    return view();
+  }), { validator: (a) => play.assertCanLose(s, a.reason) });
+
+  setHandler(msg.reassignUpdate, async (a) => guarded(() => play.assertCanReassign(s, a.ownerId), async () => {
+    const r = await acts.reassignLead({ leadId, ownerId: a.ownerId, by: a.by, reason: a.reason });
+    s.ownerId = a.ownerId;
+    s.managerId = r.managerId;
+    s.openTasks = await acts.openTasks({ leadId });
+    return view();
+  }), { validator: (a) => play.assertCanReassign(s, a.ownerId) });
+
+  // ---- reminders: durable timers, scoped to the stage they belong to ------------------------------------------
+  let stageNode: NodeOf<'stage'> | null = null;
+  const occurrence = (nodeId: string) => s.visitsPerNode[nodeId] ?? 0;
+
+  async function replanReminders(): Promise<void> {
+    if (!stageNode?.config.reminderRuleSetId || s.closed) return;
+    const ruleSetId = stageNode.config.reminderRuleSetId;
+    const planned = await acts.planReminders({ leadId, ruleSetId });
+    const stageKey = `${stageNode.id}:${occurrence(stageNode.id)}`;
+    const now = Date.now();
+    for (const r of planned) {
+      // One timer per rule per trigger: the offer follow-up re-arms for every new "sent".
+      const key = `${leadId}:${stageKey}:${r.rule}:${r.trigger}`;
+      if (reminders.some((x) => x.key === key) || s.submissions.includes(`fired:${key}`)) continue;
+      const rem: ScheduledReminder = { rule: r.rule, key, dueAt: now + r.delayHours * HOUR, recipient: r.recipient, template: r.template, kind: r.kind, ruleSetId };
+      reminders.push(rem);
+      armReminder(rem);
+    }
+    refreshDeadline();
+  }
+
+  function armReminder(rem: ScheduledReminder): void {
+    if (!reminderScope) return;
+    void reminderScope.run(async () => {
+      try {
+        await sleep(Math.max(0, rem.dueAt - Date.now()));
+        await lock.run(async () => {
+          if (s.closed) return;
+          const r = await acts.fireReminder({ leadId, key: rem.key, ruleSetId: rem.ruleSetId, rule: rem.rule, recipient: rem.recipient, template: rem.template, kind: rem.kind });
+          s.submissions.push(`fired:${rem.key}`);
+          if (r.fired) s.openTasks = await acts.openTasks({ leadId });
+        });
+      } catch (err) {
+        if (!isCancellation(err)) throw err;
+      } finally {
+        reminders = reminders.filter((x) => x.key !== rem.key);
+        refreshDeadline();
+      }
+    });
+  }
+
+  function leaveStage(): void {
+    reminderScope?.cancel();
+    reminderScope = undefined;
+    reminders = [];
+    refreshDeadline();
+  }
+
+  function enterStageScope(): void {
+    leaveStage();
+    reminderScope = new CancellationScope();
+  }
+
+  // ---- the interpreter -------------------------------------------------------------------------------------
+  const next = (node: PipelineNode, branch?: string): string => {
+    const edge = edgeFrom(doc, node.id, branch);
+    if (!edge) throw ApplicationFailure.nonRetryable(`pipeline ${doc.id} v${input.pipelineVersion}: "${node.id}" has no edge for ${branch ?? 'next'}`, 'BrokenPipeline');
+    return edge.target;
+  };
+
+  async function close(result: 'won' | 'lost', endNodeId: string, reason?: string, extra: { offerId?: string; orderId?: string; by?: string } = {}) {
+    leaveStage();
+    const r = await acts.closeLead({ leadId, result, reason, nodeId: endNodeId, offerId: extra.offerId, orderId: extra.orderId, by: extra.by ?? 'pipeline' });
+    s.closed = true;
+    s.status = result;
+    s.stage = result;
+    s.nodeId = endNodeId;
+    s.lostReason = result === 'lost' ? (reason ?? null) : null;
+    s.openTasks = [];
+    outcome = { result, reason, orderId: r.orderId };
+  }
+
+  if (!s.captured) {
+    await acts.recordCapture({ leadId, dedupeKey: input.dedupeKey, pipelineId: input.pipelineId, pipelineVersion: input.pipelineVersion, capture: input.capture, nodeId: s.nodeId });
+    s.captured = true;
+  } else if (s.stage !== 'captured') {
+    // Resumed after continue-as-new inside a stage: re-arm the reminders that were pending.
+    const node = nodes.get(s.nodeId);
+    stageNode = findStageOf(doc, s.nodeId, s.stage);
+    if (stageNode && node) {
+      enterStageScope();
+      for (const r of (input.resume as LeadSnapshot & { reminders?: ScheduledReminder[] }).reminders ?? []) {
+        reminders.push(r);
+        armReminder(r);
+      }
+    }
+  }
+
+  while (!outcome) {
+    if (closeIntent) {
+      const intent: { result: 'won' | 'lost'; reason?: string; offerId?: string; orderId?: string; by: string } = closeIntent;
+      const end = doc.nodes.find((n) => n.type === (intent.result === 'won' ? 'end_won' : 'end_lost') && !(n.type === 'end_lost' && n.config.reason));
+      await close(intent.result, end?.id ?? s.nodeId, intent.reason, intent);
+      break;
+    }
+    const node = nodes.get(s.nodeId);
+    if (!node) throw ApplicationFailure.nonRetryable(`node ${s.nodeId} is not in pipeline ${doc.id} v${input.pipelineVersion}`, 'BrokenPipeline');
+    s.visitsPerNode[node.id] = occurrence(node.id) + 1;
+    const occ = occurrence(node.id);
+
+    switch (node.type) {
+      case 'trigger':
+        s.nodeId = next(node);
+        break;
+      case 'score': {
+        const r = await acts.scoreLead({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id });
+        s.score = r.score;
+        s.grade = r.grade;
+        s.nodeId = next(node);
+        break;
+      }
+      case 'route': {
+        const r = await acts.routeLead({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id, key: `${leadId}:${node.id}:${occ}` });
+        s.ownerId = r.ownerId;
+        s.managerId = r.managerId;
+        if (r.ownerId) {
+          const task = await acts.createTask({ key: `${leadId}:${node.id}:${occ}:first_contact`, leadId, kind: 'first_contact', title: 'Contact the new lead', dueHours: 48, assignee: 'owner' });
+          await acts.sendEmail({ key: `${leadId}:${node.id}:${occ}:assignment`, leadId, template: 'assignment', to: 'owner' });
+          if (task) s.openTasks = [...s.openTasks.filter((t) => t.id !== task.id), task];
+        }
+        s.nodeId = next(node);
+        break;
+      }
+      case 'decision': {
+        const r = await acts.decide({ leadId, nodeId: node.id, branches: node.config.branches, ruleSetId: node.config.ruleSetId });
+        s.nodeId = next(node, r.branch);
+        break;
+      }
+      case 'stage': {
+        s.stage = node.config.name;
+        if (node.config.status && !s.qualified) s.status = node.config.status;
+        if (node.config.status === 'qualified' && s.qualified) s.status = 'qualified';
+        await acts.enterStage({ leadId, nodeId: node.id, stage: node.config.name, status: s.status });
+        stageNode = node;
+        enterStageScope();
+        await replanReminders();
+        s.nodeId = next(node);
+        break;
+      }
+      case 'wait': {
+        await acts.markNode({ leadId, nodeId: node.id });
+        const branch = await waitFor(node);
+        if (branch === null) continue; // a close intent arrived; handled at the top of the loop
+        s.nodeId = next(node, branch);
+        break;
+      }
+      case 'send_email':
+        await acts.sendEmail({ key: `${leadId}:${node.id}:${occ}`, leadId, template: node.config.template, to: node.config.to, nodeId: node.id });
+        s.nodeId = next(node);
+        break;
+      case 'create_task': {
+        const task = await acts.createTask({ key: `${leadId}:${node.id}:${occ}`, leadId, kind: node.config.kind, title: node.config.title, dueHours: node.config.dueHours, assignee: node.config.assignee, nodeId: node.id });
+        if (task) s.openTasks = [...s.openTasks, task];
+        s.nodeId = next(node);
+        break;
+      }
+      case 'configurator_check': {
+        const r = await acts.checkLatestOffer({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id });
+        s.nodeId = next(node, r.valid ? 'valid' : 'invalid');
+        break;
+      }
+      case 'custom': {
+        await acts.runCustomActivity({ leadId, nodeId: node.id, activity: node.config.activity, input: node.config.input, key: `${leadId}:${node.id}:${occ}` });
+        s.nodeId = next(node);
+        break;
+      }
+      case 'end_won':
+        await close('won', node.id, undefined, closeIntent ?? {});
+        break;
+      case 'end_lost':
+        await close('lost', node.id, (closeIntent as { reason?: string } | null)?.reason ?? node.config.reason ?? 'lost', closeIntent ?? {});
+        break;
+    }
+
+    if (!outcome && workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      leaveStageForContinue();
+      await continueAsNew<typeof leadWorkflow>({ ...input, resume: { ...s, reminders } as LeadSnapshot });
+    }
+  }
+  await condition(allHandlersFinished);
+  return outcome!;
+
+  function leaveStageForContinue(): void {
+    reminderScope?.cancel();
+  }
+
+  /** Waits for what the node waits for; returns the branch to leave by, or null when the lead is being closed. */
+  async function waitFor(node: NodeOf<'wait'>): Promise<string | null> {
+    const until = node.config.until;
+    const engagementsAtStart = s.engagements;
+    const visitsAtStart = s.visits;
+    const ready = (): string | null | undefined => {
+      if (closeIntent) {
+        if (until === 'close') return closeIntent.result;
+        return null;
+      }
+      if (until === 'qualification' && s.pendingDecision) {
+        const d = s.pendingDecision;
+        s.pendingDecision = null;
+        return d;
+      }
+      if (until === 'engagement') {
+        if (s.pendingDecision === 'nurture') {
+          s.pendingDecision = null; // already nurturing: keep waiting
+        } else if (s.pendingDecision) {
+          // A rep took over: leave the nurturing loop; the decision is consumed by the next qualification wait.
+          return 'engaged';
+        }
+        if (s.engagements > engagementsAtStart) return 'engaged';
+      }
+      if (until === 'visit' && s.visits > visitsAtStart) return 'visited';
+      return undefined;
+    };
+    const timeoutMs = node.config.timeoutHours ? node.config.timeoutHours * HOUR : undefined;
+    waitDeadline = timeoutMs ? Date.now() + timeoutMs : null;
+    refreshDeadline();
+    let branch: string | null | undefined;
+    const done = () => (branch = ready()) !== undefined;
+    const arrived = timeoutMs ? await condition(done, timeoutMs) : (await condition(done), true);
+    waitDeadline = null;
+    refreshDeadline();
+    if (!arrived && timeoutMs) {
+      const n = (s.timeoutsPerNode[node.id] ?? 0) + 1;
+      s.timeoutsPerNode[node.id] = n;
+      if (node.config.maxTimeouts && n >= node.config.maxTimeouts) return 'exhausted';
+      return 'timeout';
+    }
+    s.timeoutsPerNode[node.id] = 0;
+    return branch ?? null;
+  }
+}
+
+function findStageOf(doc: PipelineDocument, _nodeId: string, stage: string): NodeOf<'stage'> | null {
+  return (doc.nodes.find((n) => n.type === 'stage' && n.config.name === stage) as NodeOf<'stage'> | undefined) ?? null;
+}

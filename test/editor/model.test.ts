@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPipeline } from '../../engine/pipeline/default-pipeline';
+import { validatePipeline } from '../../engine/pipeline/validate';
+import {
+  applyProblems, autoLayout, clearDraft, copySelection, emptyHistory, indexProblems, loadDraft, outputHandles, pasteClipboard,
+  problemsIntroducedByDelete, record, redo, storeDraft, toDocument, toFlow, undo, uniqueId, type FlowNode, type KeyValueStorage,
+} from '../../editor/model';
+
+const meta = { id: defaultPipeline.id, name: defaultPipeline.name, description: defaultPipeline.description };
+
+describe('document ↔ canvas', () => {
+  it('round-trips the default pipeline without losing a node, edge, branch or config', () => {
+    const { nodes, edges } = toFlow(defaultPipeline);
+    const back = toDocument(meta, nodes, edges);
+    expect(back).toEqual(JSON.parse(JSON.stringify(defaultPipeline)));
+    expect(validatePipeline(back).ok).toBe(true);
+  });
+
+  it('gives each node one output handle per branch and picks the canvas kind by type', () => {
+    const { nodes, edges } = toFlow(defaultPipeline);
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    expect(byId.get('capture')!.type).toBe('trigger');
+    expect(byId.get('won')!.type).toBe('end');
+    expect(byId.get('won')!.data.outputs).toEqual([]);
+    expect(byId.get('hot')!.type).toBe('branch');
+    expect(byId.get('hot')!.data.outputs).toEqual(['call', 'default']);
+    expect(byId.get('nurture-wait')!.data.outputs).toEqual(['engaged', 'timeout', 'exhausted']);
+    expect(byId.get('score')!.data.outputs).toEqual(['next']);
+    expect(edges.find((e) => e.id === 'e4')!.sourceHandle).toBe('call');
+    expect(edges.find((e) => e.id === 'e1')!.sourceHandle).toBe('next');
+  });
+
+  it('tolerates unfinished configs (a decision without branches keeps its default output)', () => {
+    expect(outputHandles('decision', {})).toEqual(['default']);
+    expect(outputHandles('wait', { until: 'close', timeoutHours: 4 })).toEqual(['won', 'lost', 'timeout']);
+  });
+
+  it('makes readable unique ids', () => {
+    expect(uniqueId('score', new Set(['score', 'score-2']))).toBe('score-3');
+    expect(uniqueId('Send e-mail!', new Set())).toBe('Send-e-mail');
+  });
+});
+
+describe('server problems on nodes and edges', () => {
+  it('puts node, edge and general problems where the editor shows them', () => {
+    const doc = structuredClone(defaultPipeline);
+    doc.nodes = doc.nodes.filter((n) => n.id !== 'capture');
+    doc.edges.push({ id: 'dangling', source: 'score', target: 'nowhere' });
+    doc.edges = doc.edges.filter((e) => e.id !== 'e4');
+    const v = validatePipeline(doc);
+    expect(v.ok).toBe(false);
+    const { nodes, edges } = toFlow(doc);
+    const shown = applyProblems(nodes, edges, v.problems);
+    expect(shown.general.map((p) => p.message).join()).toMatch(/capture trigger/);
+    expect(shown.edges.find((e) => e.id === 'dangling')!.data!.problems[0]).toMatch(/does not exist/);
+    expect(shown.edges.find((e) => e.id === 'dangling')!.className).toBe('has-problem');
+    expect(shown.nodes.find((n) => n.id === 'hot')!.data.problems.join()).toMatch(/branch "call"/);
+    expect(shown.nodes.find((n) => n.id === 'won')!.data.problems).toEqual([]);
+  });
+
+  it('keeps the identity of nodes whose problems did not change (memoised nodes do not re-render)', () => {
+    const { nodes, edges } = toFlow(defaultPipeline);
+    const once = applyProblems(nodes, edges, [{ path: 'nodes[1]', nodeId: 'score', message: 'x' }]);
+    const twice = applyProblems(once.nodes, once.edges, [{ path: 'nodes[1]', nodeId: 'score', message: 'x' }]);
+    expect(twice.nodes[1]).toBe(once.nodes[1]);
+    expect(once.nodes[0]).toBe(nodes[0]);
+    expect(indexProblems([{ path: 'edges[0]', edgeId: 'e1', nodeId: 'capture', message: 'm' }]).byEdge.get('e1')).toEqual(['m']);
+  });
+});
+
+describe('undo / redo history', () => {
+  it('undoes and redoes in order, and a new change clears redo', () => {
+    let h = emptyHistory<number>();
+    h = record(h, 1);
+    h = record(h, 2);
+    const u1 = undo(h, 3)!;
+    expect(u1.state).toBe(2);
+    const u2 = undo(u1.history, u1.state)!;
+    expect(u2.state).toBe(1);
+    expect(undo(u2.history, u2.state)).toBeUndefined();
+    const r1 = redo(u2.history, u2.state)!;
+    expect(r1.state).toBe(2);
+    const changed = record(r1.history, r1.state);
+    expect(redo(changed, 5)).toBeUndefined();
+  });
+
+  it('keeps at most the limit', () => {
+    let h = emptyHistory<number>();
+    for (let i = 0; i < 10; i++) h = record(h, i, 3);
+    expect(h.past).toEqual([7, 8, 9]);
+  });
+});
+
+describe('copy / paste', () => {
+  it('pastes fresh ids, keeps only internal edges and re-points them at the copies', () => {
+    const { nodes, edges } = toFlow(defaultPipeline);
+    const selected = nodes.map((n) => (['score', 'route'].includes(n.id) ? { ...n, selected: true } : n)) as FlowNode[];
+    const clip = copySelection(selected, edges);
+    expect(clip.nodes.map((n) => n.id)).toEqual(['score', 'route']);
+    expect(clip.edges.map((e) => e.id)).toEqual(['e2']);
+    const pasted = pasteClipboard(clip, nodes.map((n) => n.id), edges.map((e) => e.id));
+    expect(pasted.nodes.map((n) => n.id)).toEqual(['score-2', 'route-2']);
+    expect(pasted.edges[0]).toMatchObject({ source: 'score-2', target: 'route-2' });
+    expect(edges.map((e) => e.id)).not.toContain(pasted.edges[0]!.id);
+    expect(pasted.nodes[0]!.position).toEqual({ x: 300, y: 240 });
+    // pasting twice never collides
+    const again = pasteClipboard(clip, [...nodes.map((n) => n.id), 'score-2', 'route-2'], [...edges.map((e) => e.id), pasted.edges[0]!.id]);
+    expect(again.nodes.map((n) => n.id)).toEqual(['score-3', 'route-3']);
+    // the clipboard is a copy: editing the paste does not touch the original
+    pasted.nodes[0]!.data.config.ruleSetId = 'changed';
+    expect(nodes.find((n) => n.id === 'score')!.data.config.ruleSetId).toBe('scoring-default');
+  });
+});
+
+describe('delete warning', () => {
+  it('warns when deleting a node breaks a path', () => {
+    const { nodes, edges } = toFlow(defaultPipeline);
+    const introduced = problemsIntroducedByDelete(meta, nodes, edges, ['route'], []);
+    expect(introduced.length).toBeGreaterThan(0);
+    expect(introduced.some((p) => p.nodeId === 'score' && /no outgoing edge/.test(p.message))).toBe(true);
+  });
+
+  it('warns when deleting an edge leaves a decision branch unwired', () => {
+    const { nodes, edges } = toFlow(defaultPipeline);
+    const introduced = problemsIntroducedByDelete(meta, nodes, edges, [], ['e4']);
+    expect(introduced.some((p) => p.nodeId === 'hot' && /branch "call"/.test(p.message))).toBe(true);
+  });
+
+  it('does not warn when the deletion breaks nothing', () => {
+    const { nodes, edges } = toFlow(defaultPipeline);
+    const extra = [...nodes, { ...nodes[1]!, id: 'orphan', data: { ...nodes[1]!.data } } as FlowNode];
+    const withOrphan = [...edges, { id: 'eo', source: 'orphan', target: 'route', sourceHandle: 'next', data: { problems: [] } }];
+    expect(problemsIntroducedByDelete(meta, extra, withOrphan, ['orphan'], [])).toEqual([]);
+  });
+});
+
+describe('auto layout and local drafts', () => {
+  it('lays the default pipeline out left to right with no overlapping nodes', () => {
+    const { nodes, edges } = toFlow(defaultPipeline);
+    const laid = autoLayout(nodes, edges);
+    const x = new Map(laid.map((n) => [n.id, n.position.x]));
+    expect(x.get('capture')!).toBeLessThan(x.get('score')!);
+    expect(x.get('score')!).toBeLessThan(x.get('route')!);
+    const seen = new Set(laid.map((n) => `${n.position.x},${n.position.y}`));
+    expect(seen.size).toBe(laid.length);
+  });
+
+  it('keeps a draft until it is cleared', () => {
+    const mem = new Map<string, string>();
+    const storage: KeyValueStorage = { getItem: (k) => mem.get(k) ?? null, setItem: (k, v) => void mem.set(k, v), removeItem: (k) => void mem.delete(k) };
+    storeDraft(storage, 'pipeline', 'default', { name: 'x' }, new Date('2024-01-01T00:00:00Z'));
+    expect(loadDraft(storage, 'pipeline', 'default')).toEqual({ doc: { name: 'x' }, changedAt: '2024-01-01T00:00:00.000Z' });
+    expect(loadDraft(storage, 'pipeline', 'other')).toBeUndefined();
+    clearDraft(storage, 'pipeline', 'default');
+    expect(loadDraft(storage, 'pipeline', 'default')).toBeUndefined();
+  });
+});

@@ -1,0 +1,65 @@
+import type { CaptureInput } from '../../engine/lead/types';
+import type { ActivityDeps } from '../deps';
+import { recordEvent } from './events';
+
+/** Writes the captured lead (and its account/contact) to the read side; safe to retry. */
+export function createCaptureActivities({ sql }: ActivityDeps) {
+  return {
+    async recordCapture(a: { leadId: string; dedupeKey: string; pipelineId: string; pipelineVersion: number; capture: CaptureInput; nodeId: string }): Promise<void> {
+      const c = a.capture;
+      await sql.begin(async (tx) => {
+        let accountId: string | null = null;
+        if (c.company) {
+          const [acc] = c.companyDomain
+            ? await tx<{ id: string }[]>`
+                insert into accounts (name, domain, country, industry, company_size) values (${c.company}, ${c.companyDomain}, ${c.country ?? null}, ${c.industry ?? null}, ${c.companySize ?? null})
+                on conflict (domain) do update set name = accounts.name returning id`
+            : await tx<{ id: string }[]>`
+                insert into accounts (name, country, industry, company_size) values (${c.company}, ${c.country ?? null}, ${c.industry ?? null}, ${c.companySize ?? null}) returning id`;
+          accountId = acc!.id;
+        }
+        const existing = await tx`select 1 from leads where id = ${a.leadId}`;
+        if (existing.length) return;
+        const [contact] = await tx<{ id: string }[]>`
+          insert into contacts (account_id, name, email, phone, job_title) values (${accountId}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.jobTitle ?? null}) returning id`;
+        await tx`
+          insert into leads (id, dedupe_key, source, name, email, phone, company, company_domain, country, industry, company_size,
+                             job_title, product_interest, message, pipeline_id, pipeline_version, node_id, account_id, contact_id, created_at)
+          values (${a.leadId}, ${a.dedupeKey}, ${c.source}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.company ?? null},
+                  ${c.companyDomain ?? null}, ${c.country ?? null}, ${c.industry ?? null}, ${c.companySize ?? null}, ${c.jobTitle ?? null},
+                  ${c.productInterest ?? null}, ${c.message ?? null}, ${a.pipelineId}, ${a.pipelineVersion}, ${a.nodeId}, ${accountId},
+                  ${contact!.id}, ${c.capturedAt})
+          on conflict (id) do nothing`;
+        await recordEvent(tx, {
+          key: `${a.leadId}:captured`, leadId: a.leadId, type: 'captured', actor: c.capturedBy ?? c.source, stage: 'captured',
+          context: { source: c.source, submissionId: c.submissionId, pipeline: `${a.pipelineId} v${a.pipelineVersion}`, productInterest: c.productInterest },
+        });
+      });
+    },
+
+    async recordSubmission(a: { leadId: string; capture: CaptureInput }): Promise<void> {
+      await sql.begin(async (tx) => {
+        const [ev] = await tx`
+          insert into lead_events (event_key, lead_id, type, actor, context)
+          values (${`${a.leadId}:submission:${a.capture.submissionId}`}, ${a.leadId}, 'form_submitted', ${a.capture.source},
+                  ${tx.json({ submissionId: a.capture.submissionId, message: a.capture.message ?? null, productInterest: a.capture.productInterest ?? null } as never)})
+          on conflict (event_key) do nothing returning id`;
+        if (ev) {
+          await tx`update leads set form_submissions = form_submissions + 1, last_engaged_at = now(), updated_at = now(),
+                   phone = coalesce(phone, ${a.capture.phone ?? null}), email = coalesce(email, ${a.capture.email ?? null})
+                   where id = ${a.leadId}`;
+        }
+      });
+    },
+
+    async recordEngagement(a: { leadId: string; kind: string; at: string; mailId?: string }): Promise<void> {
+      const key = `${a.leadId}:engaged:${a.kind}:${a.mailId ?? ''}:${a.at}`;
+      await sql.begin(async (tx) => {
+        const [ev] = await tx`insert into lead_events (event_key, lead_id, type, context)
+          values (${key}, ${a.leadId}, 'email_engaged', ${tx.json({ kind: a.kind, mailId: a.mailId ?? null } as never)})
+          on conflict (event_key) do nothing returning id`;
+        if (ev) await tx`update leads set email_opens = email_opens + 1, last_engaged_at = ${a.at}, updated_at = now() where id = ${a.leadId}`;
+      });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { leadFactsFor } from '../../db/lead-facts';
+import { checkConfiguration } from '../../rules/decide/configure';
+import { evaluateRules } from '../../rules/decide/evaluate';
+import { scoreLead } from '../../rules/decide/score';
+import { ruleSetDocumentSchema, type Condition } from '../../rules/schema';
+import type { ActivityDeps } from '../deps';
+import { recordEvent } from './events';
+import { createRuleSetLoader } from './rule-cache';
+
+async function factsOrFail(sql: ActivityDeps['sql'], leadId: string) {
+  const facts = await leadFactsFor(sql, leadId);
+  if (!facts) throw new Error(`lead ${leadId} is not on the read side yet`);
+  return facts;
+}
+
+/** Scoring, rule-based branching and configurator checks: every decision with its explanation in the event log. */
+export function createScoreActivities({ sql }: ActivityDeps) {
+  const load = createRuleSetLoader(sql);
+  return {
+    async scoreLead(a: { leadId: string; ruleSetId: string; nodeId: string }): Promise<{ score: number; grade: 'A' | 'B' | 'C'; version: number }> {
+      const rs = await load(a.ruleSetId, 'scoring');
+      const facts = await factsOrFail(sql, a.leadId);
+      const r = await scoreLead(rs.document, facts);
+      await sql.begin(async (tx) => {
+        await tx`update leads set score = ${r.score}, grade = ${r.grade}, node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`;
+        await recordEvent(tx, {
+          key: `${a.leadId}:scored:${a.nodeId}:${rs.version}:${r.score}`, leadId: a.leadId, type: 'scored',
+          context: { score: r.score, grade: r.grade, rawPoints: r.rawPoints, capped: r.capped, points: r.matched.map((m) => ({ rule: m.rule, points: m.points })) },
+          cause: { ruleSetId: a.ruleSetId, ruleSetName: rs.document.name, version: rs.version, matched: r.explanation.matched },
+        });
+      });
+      return { score: r.score, grade: r.grade, version: rs.version };
+    },
+
+    /** A decision node: the first branch whose conditions match, else "default". */
+    async decide(a: { leadId: string; nodeId: string; branches: { id: string; label: string; when?: Record<string, unknown> }[]; ruleSetId?: string }): Promise<{ branch: string }> {
+      const facts = await factsOrFail(sql, a.leadId);
+      const rules = a.branches.filter((b) => b.when).map((b, i) => ({ name: b.id, priority: 1000 - i, conditions: b.when as Condition, event: { type: 'score', params: { points: 0 } } }));
+      let branch = 'default';
+      let matched: unknown[] = [];
+      if (rules.length) {
+        const parsed = ruleSetDocumentSchema.safeParse({ name: `decision ${a.nodeId}`, kind: 'scoring', rules });
+        if (!parsed.success) throw ApplicationFailure.nonRetryable(`decision ${a.nodeId}: ${parsed.error.issues[0]?.message}`, 'InvalidInput');
+        const evaluated = await evaluateRules(parsed.data, facts);
+        const hit = a.branches.find((b) => evaluated.some((e) => e.rule.name === b.id && e.matched));
+        if (hit) {
+          branch = hit.id;
+          matched = [{ rule: hit.id, label: hit.label }];
+        }
+      }
+      await sql.begin(async (tx) => {
+        await tx`update leads set node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`;
+        await recordEvent(tx, {
+          key: `${a.leadId}:decision:${a.nodeId}:${branch}:${facts.formSubmissions ?? 0}:${facts.score ?? 0}`, leadId: a.leadId, type: 'decision',
+          context: { node: a.nodeId, branch, label: a.branches.find((b) => b.id === branch)?.label ?? 'default' },
+          cause: { ruleSetId: a.ruleSetId ?? `pipeline:${a.nodeId}`, version: 0, matched },
+        });
+      });
+      return { branch };
+    },
+
+    /** Checks the lead's newest offer against a configurator rule set (one check per offer line). */
+    async checkLatestOffer(a: { leadId: string; ruleSetId: string; nodeId: string }): Promise<{ valid: boolean; violations: string[] }> {
+      const rs = await load(a.ruleSetId, 'configurator');
+      const lines = await sql<{ product: string; options: string[]; quantity: number }[]>`
+        select l.product, l.options, l.quantity from offer_lines l
+        where l.offer_id = (select id from offers where lead_id = ${a.leadId} order by version desc limit 1)`;
+      const violations: string[] = [];
+      for (const line of lines) {
+        const r = await checkConfiguration(rs.document, { product: line.product, options: line.options, quantity: line.quantity });
+        violations.push(...r.violations.map((v) => v.message));
+      }
+      const valid = lines.length > 0 && violations.length === 0;
+      await recordEvent(sql, {
+        key: `${a.leadId}:configurator:${a.nodeId}:${lines.length}:${violations.length}`, leadId: a.leadId, type: 'configurator_checked',
+        context: { valid, violations, lines: lines.length }, cause: { ruleSetId: a.ruleSetId, ruleSetName: rs.document.name, version: rs.version, matched: violations },
+      });
+      return { valid, violations };
+    },
+  };
+}

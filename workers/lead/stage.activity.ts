@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { ActivityDeps } from '../deps';
+import { recordEvent } from './events';
+
+/** Where the lead is (stage and node, for live counts) and how it ended. */
+export function createStageActivities({ sql }: ActivityDeps) {
+  return {
+    async enterStage(a: { leadId: string; nodeId: string; stage: string; status: string }): Promise<void> {
+      await sql.begin(async (tx) => {
+        const [prev] = await tx<{ stage: string; node_id: string | null }[]>`select stage, node_id from leads where id = ${a.leadId} for update`;
+        await tx`update leads set stage = ${a.stage}, status = ${a.status}, node_id = ${a.nodeId}, stage_entered_at = now(), updated_at = now() where id = ${a.leadId}`;
+        const [{ n }] = await tx<{ n: number }[]>`select count(*)::int as n from lead_events where lead_id = ${a.leadId} and type = 'stage_changed'`;
+        if (prev?.stage !== a.stage || prev?.node_id !== a.nodeId) {
+          await recordEvent(tx, { key: `${a.leadId}:stage:${n}:${a.nodeId}`, leadId: a.leadId, type: 'stage_changed', stage: a.stage, context: { from: prev?.stage ?? null, to: a.stage, node: a.nodeId } });
+        }
+      });
+    },
+
+    async markNode(a: { leadId: string; nodeId: string }): Promise<void> {
+      await sql`update leads set node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`;
+    },
+
+    /** Closes the lead: won creates the order from the accepted offer (once); lost records the reason. */
+    async closeLead(a: { leadId: string; result: 'won' | 'lost'; reason?: string; nodeId: string; offerId?: string; orderId?: string; by: string }): Promise<{ orderId?: string }> {
+      return sql.begin(async (tx) => {
+        let orderId: string | undefined;
+        if (a.result === 'won') {
+          const [offer] = a.offerId
+            ? await tx<{ id: string; total: string; currency: string }[]>`select id, total, currency from offers where id = ${a.offerId}`
+            : await tx<{ id: string; total: string; currency: string }[]>`select id, total, currency from offers where lead_id = ${a.leadId} and status = 'accepted' order by version desc limit 1`;
+          const [order] = await tx<{ id: string }[]>`
+            insert into orders (id, lead_id, offer_id, total, currency) values (${a.orderId ?? `ord-${randomUUID()}`}, ${a.leadId}, ${offer?.id ?? null}, ${offer?.total ?? 0}, ${offer?.currency ?? 'EUR'})
+            on conflict (lead_id) do update set lead_id = excluded.lead_id returning id`;
+          orderId = order!.id;
+        }
+        await tx`update leads set status = ${a.result}, stage = ${a.result}, node_id = ${a.nodeId}, lost_reason = ${a.result === 'lost' ? (a.reason ?? null) : null},
+                 closed_at = coalesce(closed_at, now()), stage_entered_at = now(), next_deadline = null, updated_at = now() where id = ${a.leadId}`;
+        await tx`update tasks set done = true, done_at = now() where lead_id = ${a.leadId} and not done`;
+        await recordEvent(tx, { key: `${a.leadId}:closed`, leadId: a.leadId, type: a.result === 'won' ? 'won' : 'lost', actor: a.by, stage: a.result, context: { reason: a.reason ?? null, orderId: orderId ?? null, offerId: a.offerId ?? null } });
+        return { orderId };
+      }) as Promise<{ orderId?: string }>;
+    },
+  };
+}

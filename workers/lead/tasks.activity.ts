@@ -1,0 +1,33 @@
+import type { OpenTask } from '../../engine/lead/types';
+import type { ActivityDeps } from '../deps';
+import { recordEvent } from './events';
+
+/** Tasks for reps: created once per key (a retry never creates a second task). */
+export function createTaskActivities({ sql }: ActivityDeps) {
+  return {
+    async createTask(a: { key: string; leadId: string; kind: string; title: string; dueHours: number; assignee: 'owner' | 'manager'; nodeId?: string }): Promise<OpenTask | null> {
+      const [lead] = await sql<{ owner_id: string | null; manager_id: string | null }[]>`
+        select l.owner_id, t.manager_id from leads l left join users u on u.id = l.owner_id left join teams t on t.id = u.team_id where l.id = ${a.leadId}`;
+      const ownerId = a.assignee === 'manager' ? (lead?.manager_id ?? lead?.owner_id ?? null) : (lead?.owner_id ?? null);
+      const [row] = await sql.begin(async (tx) => {
+        const rows = await tx<{ id: string; due_at: Date | null }[]>`
+          insert into tasks (id, lead_id, owner_id, kind, title, due_at)
+          values (${a.key}, ${a.leadId}, ${ownerId}, ${a.kind}, ${a.title}, now() + ${a.dueHours + ' hours'}::interval)
+          on conflict (id) do nothing returning id, due_at`;
+        if (rows.length) {
+          if (a.nodeId) await tx`update leads set node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`;
+          await recordEvent(tx, { key: `${a.key}:task`, leadId: a.leadId, type: 'task_created', context: { taskId: a.key, kind: a.kind, title: a.title, ownerId } });
+        }
+        return rows;
+      });
+      const due = row?.due_at ?? (await sql<{ due_at: Date | null }[]>`select due_at from tasks where id = ${a.key}`)[0]?.due_at ?? null;
+      return { id: a.key, kind: a.kind, title: a.title, ownerId, dueAt: due ? due.toISOString() : null };
+    },
+
+    async openTasks(a: { leadId: string }): Promise<OpenTask[]> {
+      const rows = await sql<{ id: string; kind: string; title: string; owner_id: string | null; due_at: Date | null }[]>`
+        select id, kind, title, owner_id, due_at from tasks where lead_id = ${a.leadId} and not done order by due_at nulls last, id`;
+      return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, ownerId: r.owner_id, dueAt: r.due_at ? r.due_at.toISOString() : null }));
+    },
+  };
+}
