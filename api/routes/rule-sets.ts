@@ -137,12 +137,13 @@ export const ruleSetRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: opsOnly },
     schema: {
       tags, summary: 'Publish the draft as the next immutable version (refused with 422 when the draft is invalid)',
-      params: idParams, body: z.object({ note: z.string().max(500).default('') }).strict().default({ note: '' }),
+      params: idParams, body: z.object({ note: z.string().max(500).optional() }).strict().nullish(),
       response: { 201: z.object({ id: z.string(), version: z.number().int() }), ...errors },
     },
   }, async (req, reply) => {
     const { id } = req.params;
-    const out = await publishDraft(app.sql, id, req.user!.id, req.body.note, auditPublish(req.user!, id, { note: req.body.note }));
+    const note = req.body?.note ?? '';
+    const out = await publishDraft(app.sql, id, req.user!.id, note, auditPublish(req.user!, id, { note }));
     if (!out.ok) {
       if ('missing' in out) throw notFound(`rule set "${id}"`);
       throw unprocessable(`the draft cannot be published: ${out.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, out.problems);
@@ -249,15 +250,16 @@ export const ruleSetRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: opsOnly },
     schema: {
       tags, summary: 'Draft vs newest published version over the newest stored leads: how many decisions change, with a sample',
-      params: idParams, body: backtestBody.default({ limit: 1000 }), response: { 200: backtestResponse, ...errors },
+      params: idParams, body: backtestBody.nullish(), response: { 200: backtestResponse, ...errors },
     },
   }, async (req) => {
     const { id } = req.params;
     const draft = await getRuleSetDraft(app.sql, id);
     if (!draft) throw notFound(`rule set "${id}"`);
     const published = await newestVersion(app.sql, id);
-    const limit = req.body.limit === 'all' ? undefined : req.body.limit;
-    const now = req.body.now ? new Date(req.body.now) : new Date();
+    const body = req.body ?? { limit: 1000 };
+    const limit = body.limit === 'all' ? undefined : body.limit;
+    const now = body.now ? new Date(body.now) : new Date();
     const result = await backtest(app.sql, published.document, draft.draft, { limit, now });
     return { kind: draft.kind, published: { version: published.version }, ...result };
   });

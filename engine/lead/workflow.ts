@@ -16,6 +16,8 @@ const acts = proxyActivities<Activities>({
 });
 
 const HOUR = 3_600_000;
+/** Workflow time: inside the workflow sandbox Temporal makes `Date` replay-safe (it is the time of the current task). */
+const now = (): number => new Date().getTime();
 
 function initialSnapshot(input: LeadWorkflowInput): LeadSnapshot {
   const trigger = input.pipeline.nodes.find((n) => n.type === 'trigger')!;
@@ -169,12 +171,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     const ruleSetId = stageNode.config.reminderRuleSetId;
     const planned = await acts.planReminders({ leadId, ruleSetId });
     const stageKey = `${stageNode.id}:${occurrence(stageNode.id)}`;
-    const now = Date.now();
+    const plannedAt = now();
     for (const r of planned) {
       // One timer per rule per trigger: the offer follow-up re-arms for every new "sent".
       const key = `${leadId}:${stageKey}:${r.rule}:${r.trigger}`;
       if (reminders.some((x) => x.key === key) || s.submissions.includes(`fired:${key}`)) continue;
-      const rem: ScheduledReminder = { rule: r.rule, key, dueAt: now + r.delayHours * HOUR, recipient: r.recipient, template: r.template, kind: r.kind, ruleSetId };
+      const rem: ScheduledReminder = { rule: r.rule, key, dueAt: plannedAt + r.delayHours * HOUR, recipient: r.recipient, template: r.template, kind: r.kind, ruleSetId };
       reminders.push(rem);
       armReminder(rem);
     }
@@ -185,7 +187,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     if (!reminderScope) return;
     void reminderScope.run(async () => {
       try {
-        await sleep(Math.max(0, rem.dueAt - Date.now()));
+        await sleep(Math.max(0, rem.dueAt - now()));
         await lock.run(async () => {
           if (s.closed) return;
           const r = await acts.fireReminder({ leadId, key: rem.key, ruleSetId: rem.ruleSetId, rule: rem.rule, recipient: rem.recipient, template: rem.template, kind: rem.kind });
@@ -375,7 +377,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       return undefined;
     };
     const timeoutMs = node.config.timeoutHours ? node.config.timeoutHours * HOUR : undefined;
-    waitDeadline = timeoutMs ? Date.now() + timeoutMs : null;
+    waitDeadline = timeoutMs ? now() + timeoutMs : null;
     refreshDeadline();
     let branch: string | null | undefined;
     const done = () => (branch = ready()) !== undefined;

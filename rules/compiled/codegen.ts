@@ -10,7 +10,8 @@
  * Rule and condition priorities only order the engine's work; with side-effect-free operators they never
  * change a result, so the generated code short-circuits freely.
  */
-import { findOperator, jreNumberValidator, type RuleOperator } from '../operators';
+import { compilePattern, findOperator, jreNumberValidator, type RuleOperator } from '../operators';
+import { expandTerritories } from '../territories';
 import { isFactReference, isLeaf, type Condition, type ConditionValue } from '../schema';
 
 /** Accumulates what the generated function closes over. */
@@ -18,6 +19,8 @@ export class CodegenScope {
   readonly factVars = new Map<string, string>();
   readonly constants: unknown[] = [];
   readonly operators: RuleOperator['evaluate'][] = [];
+  /** Fact variables whose upper-case form is needed (inTerritory), computed once per evaluation. */
+  readonly upperVars = new Set<string>();
   usesClock = false;
 
   factVar(name: string): string {
@@ -39,7 +42,9 @@ export class CodegenScope {
   /** `const f0 = facts["country"], …;` — each fact read once per evaluation. */
   prologue(): string {
     if (this.factVars.size === 0) return '';
-    return `const ${[...this.factVars].map(([name, v]) => `${v} = facts[${JSON.stringify(name)}]`).join(', ')};`;
+    const reads = [...this.factVars].map(([name, v]) => `${v} = facts[${JSON.stringify(name)}]`);
+    const upper = [...this.upperVars].map((v) => `${v}u = typeof ${v} === "string" ? ${v}.toUpperCase() : undefined`);
+    return `const ${[...reads, ...upper].join(', ')};`;
   }
 }
 
@@ -75,9 +80,34 @@ function leaf(fact: string, operator: string, value: ConditionValue, scope: Code
     case 'greaterThan': return cmp('>');
     case 'greaterThanInclusive': return cmp('>=');
   }
+  const inlined = inlineCustom(a, operator, value, scope);
+  if (inlined) return inlined;
   const op = findOperator(operator);
   if (!op) throw new Error(`unknown operator "${operator}"`);
   return `(${scope.operator(op)}(${a}, ${rhs(value, scope)}, ctx) === true)`;
+}
+
+/**
+ * Custom operators with a literal value, inlined: the value is prepared once at compile time (territory
+ * set, compiled pattern, range bounds) instead of on every call. Each expression restates the operator's
+ * `evaluate` for that value exactly; anything else (fact references, odd values) takes the generic call.
+ */
+function inlineCustom(a: string, operator: string, value: ConditionValue, scope: CodegenScope): string | undefined {
+  switch (operator) {
+    case 'inTerritory': // typeof fact === 'string' && expandTerritories(value).has(fact.toUpperCase())
+      if (!Array.isArray(value)) return undefined;
+      scope.upperVars.add(a);
+      return `(${a}u !== undefined && ${scope.constant(expandTerritories(value))}.has(${a}u))`;
+    case 'matchesPattern': { // typeof fact === 'string' && compilePattern(value)?.test(fact)
+      if (typeof value !== 'string') return undefined;
+      const re = compilePattern(value);
+      return re === null ? 'false' : `(typeof ${a} === "string" && ${scope.constant(re)}.test(${a}))`;
+    }
+    case 'between': // typeof fact === 'number' && fact >= value[0] && fact <= value[1]
+      if (!Array.isArray(value)) return undefined;
+      return `(typeof ${a} === "number" && ${a} >= ${scope.constant(value[0])} && ${a} <= ${scope.constant(value[1])})`;
+  }
+  return undefined;
 }
 
 /** One boolean JS expression for a condition tree. */

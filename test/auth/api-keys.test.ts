@@ -66,6 +66,16 @@ describe('partner API keys', () => {
     expect(audits).toHaveLength(1);
   });
 
+  it('guards the real partner capture route the same way (when it is registered)', async (ctx) => {
+    if (!stack.app.routeAccess.some((r) => r.url === '/api/partners/leads')) ctx.skip('POST /api/partners/leads is not registered yet');
+    const { id, key } = (await stack.app.inject({ method: 'POST', url: '/api/api-keys', headers: admin.headers, payload: { name: 'Real route' } })).json();
+    const send = () => stack.app.inject({ method: 'POST', url: '/api/partners/leads', headers: { 'x-api-key': key }, payload: { unexpected: true } });
+    // Past authentication: the (deliberately invalid) body is what gets refused.
+    expect((await send()).statusCode).toBe(400);
+    await stack.app.inject({ method: 'DELETE', url: `/api/api-keys/${id}`, headers: admin.headers });
+    expect((await send()).statusCode).toBe(401);
+  });
+
   it('refuses partner capture without a key, and a user session is no substitute', async () => {
     expect((await capture()).statusCode).toBe(401);
     expect((await capture(admin.headers)).statusCode).toBe(401);

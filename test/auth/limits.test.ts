@@ -26,6 +26,15 @@ describe('resource limits and HTTP hardening', () => {
     expect((await form('203.0.113.2')).statusCode).toBe(200);
   });
 
+  it('limits the real public web form the same way (when it is registered)', async (ctx) => {
+    if (!stack.app.routeAccess.some((r) => r.url === '/api/leads/web-form')) ctx.skip('POST /api/leads/web-form is not registered yet');
+    const send = () => stack.app.inject({ method: 'POST', url: '/api/leads/web-form', remoteAddress: '203.0.113.77', payload: { invalid: true } });
+    for (let i = 0; i < 3; i++) expect((await send()).statusCode).toBe(400);
+    expect((await send()).statusCode).toBe(429);
+    const big = await stack.app.inject({ method: 'POST', url: '/api/leads/web-form', remoteAddress: '203.0.113.78', payload: { name: 'x'.repeat(40 * 1024) } });
+    expect(big.statusCode).toBe(413);
+  });
+
   it('limits sign-in attempts per address (LOGIN_RATE_LIMIT per minute)', async () => {
     const login = () => stack.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.9', payload: { email: 'a@b.test', password: 'x' } });
     expect((await login()).statusCode).toBe(401);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../helpers/auth';
 import { headersFor, seedDefaults } from '../helpers/seed';
 import { startSmtpServer } from '../helpers/smtp';
+import { saveHistory } from '../helpers/histories';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
 
 type Lead = { id: string; stage: string; status: string; ownerId: string | null; score: number; grade: string | null; nodeId: string | null };
@@ -73,6 +74,7 @@ describe('lead lifecycle on the real dev server and Postgres', () => {
     const orders = await stack.db.sql`select total::float8 as total from orders where lead_id = ${leadId}`;
     expect(orders).toEqual([{ total: 1000 }]);
     expect(await stack.client.workflow.getHandle(leadId).result()).toMatchObject({ result: 'won' });
+    await saveHistory(stack, leadId, 'lead-won');
   });
 
   it('refuses an illegal update with a readable reason and changes nothing', async () => {
@@ -108,6 +110,7 @@ describe('lead lifecycle on the real dev server and Postgres', () => {
     const lost = await post(rep, `/api/leads/${leadId}/lost`, { reason: 'competition' });
     expect(lost.statusCode, lost.body).toBe(200);
     expect((await get(leadId))?.lead).toMatchObject({ status: 'lost', stage: 'lost' });
+    await saveHistory(stack, leadId, 'lead-lost');
     const again = await post(rep, `/api/leads/${leadId}/visits`, { type: 'phone', status: 'contact' });
     expect(again.statusCode).toBe(409);
   });

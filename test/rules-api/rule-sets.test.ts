@@ -5,7 +5,6 @@ import { createTestStack, type TestStack } from '../helpers/stack';
 import { insertLead } from './fixtures';
 
 type Json = Record<string, any>;
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const NOW = '2025-06-01T12:00:00.000Z';
 
 /** A small scoring set: 10 points for a phone, 20 for DACH. */

@@ -83,7 +83,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
   useEffect(() => {
     if (!fitted.current && nodes.length) {
       fitted.current = true;
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.15 }));
+      requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }));
     }
   }, [nodes.length, flow]);
 

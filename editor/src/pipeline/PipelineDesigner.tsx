@@ -36,6 +36,7 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
   const [side, setSide] = useState<'inspect' | 'versions'>('inspect');
   const [loaded, setLoaded] = useState(false);
   const store = usePipelineStore;
+  const flow = useReactFlow();
   const revision = usePipelineStore((s) => s.revision);
   const base = `/api/pipelines/${encodeURIComponent(pipelineId)}`;
 
@@ -147,7 +148,7 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
             <>
               <button className="btn btn-ghost" title="Undo (Ctrl+Z)" disabled={!canEdit} onClick={() => store.getState().undo()}>↶ Undo</button>
               <button className="btn btn-ghost" title="Redo (Ctrl+Shift+Z)" disabled={!canEdit} onClick={() => store.getState().redo()}>↷ Redo</button>
-              <button className="btn btn-ghost" disabled={!canEdit} onClick={() => store.getState().layout()}>Auto layout</button>
+              <button className="btn btn-ghost" disabled={!canEdit} onClick={() => { store.getState().layout(); requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 })); }}>Auto layout</button>
               <button className="btn" onClick={() => void validate()}>Validate</button>
               <button className="btn" disabled={!canEdit} onClick={() => void save()}>Save draft</button>
               <button className="btn btn-primary" disabled={!canEdit} onClick={() => void publish()}>Publish</button>
@@ -226,7 +227,7 @@ function Canvas({ readOnly }: { readOnly: boolean }) {
   useEffect(() => {
     if (!fitted.current && nodes.length) {
       fitted.current = true;
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.15 }));
+      requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }));
     }
   }, [nodes.length, flow]);
 

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { defaultPipeline } from '../../engine/pipeline/default-pipeline';
+import type { PipelineDocument } from '../../engine/pipeline/schema';
+import { logVisitUpdate } from '../../engine/lead/messages';
+import type { LeadWorkflowInput } from '../../engine/lead/types';
+import { leadWorkflow } from '../../engine/lead/workflow';
+import { findTemporalBinaries } from '../../runtime/temporal-cli';
+import { installTemporalRuntime } from '../../runtime/temporal-runtime';
+import { createActivities } from '../../workers/activities';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { seedDefaults } from '../helpers/seed';
+import { eventually } from '../helpers/stack';
+
+/** Every lead goes to qualification in this pipeline, so the contact SLA applies. */
+const pipeline: PipelineDocument = {
+  ...defaultPipeline,
+  nodes: defaultPipeline.nodes.map((n) => (n.id === 'hot' && n.type === 'decision'
+    ? { ...n, config: { branches: [{ id: 'call', label: 'always', when: { all: [{ fact: 'formSubmissions', operator: 'greaterThanInclusive', value: 0 }] } }] } }
+    : n)),
+};
+
+describe('SLA reminders and escalation are durable timers (time-skipping test server)', () => {
+  let env: TestWorkflowEnvironment;
+  let db: TestDatabase;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `sla-${randomBytes(3).toString('hex')}`;
+
+  beforeAll(async () => {
+    installTemporalRuntime('ERROR');
+    const bins = findTemporalBinaries();
+    env = await TestWorkflowEnvironment.createTimeSkipping(bins.testServer ? { server: { executable: { type: 'existing-path', path: bins.testServer } } } : {});
+    db = await createTestDatabase();
+    await seedDefaults(db.sql);
+    worker = await Worker.create({
+      connection: env.nativeConnection, taskQueue, workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') },
+      activities: createActivities({ sql: db.sql, mailFrom: 'test@leadflow.local', appUrl: 'http://127.0.0.1' }),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await db?.drop();
+  });
+
+  const start = async (email: string) => {
+    const leadId = `lead-${randomBytes(6).toString('hex')}`;
+    const input: LeadWorkflowInput = {
+      leadId, dedupeKey: `email:${email}`, pipelineId: 'default', pipelineVersion: 1, pipeline,
+      capture: { submissionId: leadId, source: 'web', name: 'Timer Lead', email, country: 'DE', company: 'Timer AG', capturedAt: new Date().toISOString() },
+    };
+    const handle = await env.client.workflow.start(leadWorkflow, { taskQueue, workflowId: leadId, args: [input] });
+    await eventually(async () => (await db.sql`select 1 from leads where id = ${leadId} and node_id = 'qualify'`).length > 0);
+    return { leadId, handle };
+  };
+  const events = async (leadId: string) => (await db.sql<{ type: string }[]>`select type from lead_events where lead_id = ${leadId} order by id`).map((e) => e.type);
+
+  it('reminds the owner after 2 days and escalates to the manager at 5 days when nobody calls', async () => {
+    const { leadId } = await start('nobody-calls@timer.de');
+    await env.sleep('47 hours');
+    expect(await events(leadId)).not.toContain('reminded');
+    await env.sleep('2 hours');
+    await eventually(async () => (await events(leadId)).includes('reminded'));
+    const reminder = await db.sql`select m.template, m.to_address from mail_outbox m where lead_id = ${leadId} and template = 'reminder'`;
+    expect(reminder).toHaveLength(1);
+    await env.sleep('72 hours');
+    await eventually(async () => (await events(leadId)).includes('escalated'));
+    const [esc] = await db.sql<{ to_address: string }[]>`select to_address from mail_outbox where lead_id = ${leadId} and template = 'escalation'`;
+    expect(esc?.to_address).toBe('mia@leadflow.demo');
+    const tasks = await db.sql`select kind from tasks where lead_id = ${leadId} order by created_at`;
+    expect(tasks.map((t) => t.kind)).toEqual(['first_contact', 'contact_sla', 'contact_escalation']);
+  });
+
+  it('skips the reminder when the rep logged a visit in time', async () => {
+    const { leadId, handle } = await start('rep-calls@timer.de');
+    await env.sleep('20 hours');
+    const [owner] = await db.sql<{ owner_id: string }[]>`select owner_id from leads where id = ${leadId}`;
+    await handle.executeUpdate(logVisitUpdate, { args: [{ visitId: `v-${leadId}`, type: 'phone', status: 'initial_contact', occurredAt: new Date().toISOString(), repId: owner!.owner_id }] });
+    await env.sleep('130 hours');
+    await eventually(async () => (await events(leadId)).filter((t) => t === 'reminder_skipped').length === 2);
+    expect(await events(leadId)).not.toContain('reminded');
+    expect(await db.sql`select 1 from mail_outbox where lead_id = ${leadId} and template in ('reminder', 'escalation')`).toHaveLength(0);
+  });
+});
