@@ -31,18 +31,18 @@ async function seed(sql: Sql): Promise<void> {
     insert into leads (id, dedupe_key, source, status, stage, name, email, phone, country, company_size, industry, job_title,
                        account_id, pipeline_id, pipeline_version, form_submissions, email_opens, created_at)
     select 'lead-' || i, 'lead-' || i,
-           (array['web','partner','import','manual'])[1 + (i * 7) % 4],
-           (array['open','open','nurturing','qualified','won','lost'])[1 + (i * 11) % 6],
-           (array['new','contacted','qualified','nurturing','offer'])[1 + (i * 13) % 5],
+           (array['web','partner','import','manual'])[1 + abs(hashtext(i || ':7')) % 4],
+           (array['open','open','nurturing','qualified','won','lost'])[1 + abs(hashtext(i || ':11')) % 6],
+           (array['new','contacted','qualified','nurturing','offer'])[1 + abs(hashtext(i || ':13')) % 5],
            'Lead ' || i,
-           'p' || i || '@' || (array['acme.com','gmail.com','example.org','gmx.de','corp.io'])[1 + (i * 17) % 5],
-           case when i % 5 < 3 then '+49 ' || i end,
-           (array['DE','AT','CH','SE','NO','NL','GB','FR','US','IT','ES'])[1 + (i * 19) % 11],
-           1 + ((i * 7919) % 2000) * ((i * 31) % 7) / 6,
-           (array['software','manufacturing','finance','healthcare','education','non-profit','retail'])[1 + (i * 23) % 7],
-           (array['CEO','Head of Sales','IT Director','Developer','Student','Marketing Intern','Buyer','VP Engineering'])[1 + (i * 29) % 8],
+           'p' || i || '@' || (array['acme.com','gmail.com','example.org','gmx.de','corp.io'])[1 + abs(hashtext(i || ':17')) % 5],
+           case when abs(hashtext(i || ':phone')) % 5 < 3 then '+49 ' || i end,
+           (array['DE','AT','CH','SE','NO','NL','GB','FR','US','IT','ES'])[1 + abs(hashtext(i || ':19')) % 11],
+           1 + (abs(hashtext(i || ':size')) % 2000) * (abs(hashtext(i || ':big')) % 7) / 6,
+           (array['software','manufacturing','finance','healthcare','education','non-profit','retail'])[1 + abs(hashtext(i || ':23')) % 7],
+           (array['CEO','Head of Sales','IT Director','Developer','Student','Marketing Intern','Buyer','VP Engineering'])[1 + abs(hashtext(i || ':29')) % 8],
            case when i % 2 = 0 then 'acc-' || (1 + i % ${ACCOUNTS}) end,
-           'default', 1, (i * 37) % 5, (i * 41) % 10,
+           'default', 1, abs(hashtext(i || ':forms')) % 5, abs(hashtext(i || ':opens')) % 10,
            ${NOW}::timestamptz - make_interval(secs => (i::bigint * 104729) % (180 * 86400))
     from generate_series(1, ${LEADS}) i`;
   await sql`
