@@ -27,9 +27,12 @@ export interface LeadFactsRow {
   facts: LeadFacts;
 }
 
+/** The lead columns the facts are made of (the rest of a lead row is never read). */
+const LEAD_COLUMNS = ['id', 'source', 'country', 'region', 'company_size', 'industry', 'product_interest', 'job_title', 'email', 'phone',
+  'account_id', 'stage', 'score', 'grade', 'created_at', 'email_opens', 'form_submissions'] as const;
+
 interface RawRow {
   id: string;
-  cursor: string;
   source: string;
   country: string | null;
   region: string | null;
@@ -87,7 +90,6 @@ function factsStatement(sql: Sql, now: Date, pick: PendingQuery<Row[]>) {
       group by lead_id
     )
     select b.id,
-           b.created_at::text as cursor,
            b.source, b.country, b.region, b.company_size, b.industry, b.product_interest, b.job_title,
            nullif(lower(split_part(b.email, '@', 2)), '') as email_domain,
            coalesce(b.phone, '') <> '' as has_phone,
@@ -146,7 +148,7 @@ export function compactFacts(facts: LeadFacts): LeadFacts {
  * Absent facts are omitted from the object.
  */
 export async function leadFactsFor(sql: Sql, leadId: string, now: Date = new Date()): Promise<LeadFacts | undefined> {
-  const [row] = await factsStatement(sql, now, sql`select * from leads where id = ${leadId}`);
+  const [row] = await factsStatement(sql, now, sql`select ${sql(LEAD_COLUMNS as unknown as string[])} from leads where id = ${leadId}`);
   return row ? compactFacts(toFacts(row)) : undefined;
 }
 
@@ -155,34 +157,54 @@ export interface StreamOptions {
   limit?: number;
   /** Leads per statement (default 10,000). */
   batch?: number;
+  /** Statements in flight at once (default 3; embedded PGlite serialises them on its one connection). */
+  parallel?: number;
   now?: Date;
 }
 
+interface Bound { c: string; id: string }
+
 /**
  * The facts of the newest `limit` leads (all when omitted), newest first, in batches of `batch` leads —
- * one statement per batch. Facts objects keep `undefined` for absent facts (one shape for the evaluators).
+ * one statement per batch. A first statement takes the keys (created_at, id) that start each batch, so the
+ * batches are independent ranges and several run at once while the caller evaluates the previous one.
+ * Facts objects keep `undefined` for absent facts (one object shape for the evaluators).
  */
 export async function* streamLeadFacts(sql: Sql, opts: StreamOptions = {}): AsyncGenerator<LeadFactsRow[]> {
   const now = opts.now ?? new Date();
-  const batch = Math.max(1, opts.batch ?? 10_000);
-  let remaining = opts.limit ?? Number.POSITIVE_INFINITY;
-  let after: { cursor: string; id: string } | undefined;
-  while (remaining > 0) {
-    const n = Math.min(batch, remaining);
-    const from = after;
-    const pick = (tx: Sql) => (from
-      ? tx`select * from leads where (created_at, id) < (${from.cursor}::timestamptz, ${from.id})
-           order by created_at desc, id desc limit ${n}`
-      : tx`select * from leads order by created_at desc, id desc limit ${n}`);
-    const rows = await factsQuery(sql, now, pick);
-    if (rows.length === 0) return;
+  const batch = Math.max(1, Math.floor(opts.batch ?? 10_000));
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  if (limit <= 0) return;
+  const maxRows = Number.isFinite(limit) ? Math.floor(limit) : null;
+  const bounds = await sql<Bound[]>`
+    select c, id from (
+      select created_at::text as c, id, row_number() over (order by created_at desc, id desc) as rn from leads
+    ) t
+    where (rn - 1) % ${batch} = 0 and (${maxRows}::bigint is null or rn <= ${maxRows}::bigint)
+    order by rn`;
+  const fetchBatch = (k: number) => {
+    const from = bounds[k]!;
+    const to = bounds[k + 1];
+    // The last batch stops at `limit`; the others end where the next begins.
+    const n = to ? batch : Math.min(batch, (maxRows ?? Number.MAX_SAFE_INTEGER) - k * batch);
+    const rows = factsQuery(sql, now, (tx) => tx`
+      select ${tx(LEAD_COLUMNS as unknown as string[])} from leads
+      where created_at <= ${from.c}::timestamptz and (created_at, id) <= (${from.c}::timestamptz, ${from.id})
+        ${to ? tx`and created_at >= ${to.c}::timestamptz and (created_at, id) > (${to.c}::timestamptz, ${to.id})` : tx``}
+      order by created_at desc, id desc limit ${n}`);
+    rows.catch(() => undefined); // a consumer that stops early must not leave an unhandled rejection behind
+    return rows;
+  };
+  const parallel = Math.max(1, opts.parallel ?? 3);
+  const inFlight: Promise<RawRow[]>[] = [];
+  let next = 0;
+  while (inFlight.length < parallel && next < bounds.length) inFlight.push(fetchBatch(next++));
+  while (inFlight.length > 0) {
+    const rows = await inFlight.shift()!;
+    if (next < bounds.length) inFlight.push(fetchBatch(next++));
     const out = new Array<LeadFactsRow>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = { id: rows[i]!.id, facts: toFacts(rows[i]!) };
-    yield out;
-    remaining -= rows.length;
-    if (rows.length < n) return;
-    const last = rows[rows.length - 1]!;
-    after = { cursor: last.cursor, id: last.id };
+    if (out.length > 0) yield out;
   }
 }
 

@@ -56,7 +56,7 @@ export const workRoutes: FastifyPluginAsyncZod = async (app) => {
     const sql = app.sql;
     const rows = await sql<{ id: string; lead_id: string | null; to_address: string; subject: string; body_text: string; template: string; status: string; error: string | null; created_at: Date; sent_at: Date | null }[]>`
       select m.* from mail_outbox m left join leads l on l.id = m.lead_id
-      where (m.lead_id is null and ${req.user?.role === 'admin' || req.user?.role === 'ops'}) or (l.id is not null and ${leadScope(sql, req.user, 'l')})
+      where ((m.lead_id is null and ${req.user?.role === 'admin' || req.user?.role === 'ops'}) or (l.id is not null and ${leadScope(sql, req.user, 'l')}))
         ${req.query.leadId ? sql`and m.lead_id = ${req.query.leadId}` : sql``}
       order by m.created_at desc limit ${req.query.limit}`;
     return { items: rows.map((r) => ({ id: r.id, leadId: r.lead_id, to: r.to_address, subject: r.subject, body: r.body_text, template: r.template, status: r.status, error: r.error, createdAt: r.created_at.toISOString(), sentAt: r.sent_at?.toISOString() ?? null })) };

@@ -22,3 +22,7 @@ create table routing_pointers (
   scope text primary key,
   position bigint not null default 0
 );
+
+-- Newest-first pages of leads for bulk fact building (backtests, re-scoring): db/lead-facts.ts pages by
+-- (created_at, id) so that batches are exact ranges even when leads share a timestamp.
+create index leads_created_id_idx on leads (created_at desc, id desc);

@@ -27,6 +27,8 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('console', (m) => { if (m.type() === 'error') console.error('console:', m.text()); });
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.accept();
@@ -106,6 +108,8 @@ describe('editor end to end', () => {
 
   it('builds the pipeline by dragging and connecting, is refused while broken, then publishes', async () => {
     await page.goto(`${baseUrl}/pipelines/default`);
+    await page.waitForTimeout(3000);
+    await shot(page, '06a-designer-empty');
     await page.locator('.react-flow__node[data-id="capture"]').waitFor();
     await dropFromPalette('score', 0.2, 0.15);
     await dropFromPalette('stage', 0.8, 0.15);

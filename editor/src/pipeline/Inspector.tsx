@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { FlowNode } from '../../model';
 import { ConfigForm } from './ConfigForm';
 import { typeInfo, type PaletteItem } from './palette';
@@ -6,7 +7,7 @@ import { usePipelineStore } from './store';
 
 /** Side panel: the selected node's id, label and config form; or the pipeline's own fields and general problems. */
 export function Inspector({ palette }: { palette: PaletteItem[] }) {
-  const selected = usePipelineStore((s) => s.nodes.filter((n) => n.selected));
+  const selected = usePipelineStore(useShallow((s) => s.nodes.filter((n) => n.selected)));
   const selectedEdge = usePipelineStore((s) => s.edges.find((e) => e.selected));
   const node = selected.length === 1 ? selected[0] : undefined;
   if (node) return <NodeInspector key={node.id} node={node} palette={palette} />;
@@ -63,7 +64,7 @@ function NodeInspector({ node, palette }: { node: FlowNode; palette: PaletteItem
   const readOnly = usePipelineStore((s) => s.readOnly);
   const update = usePipelineStore((s) => s.updateNodeData);
   const rename = usePipelineStore((s) => s.renameNode);
-  const problems = usePipelineStore((s) => s.problems.filter((p) => p.nodeId === node.id));
+  const problems = usePipelineStore(useShallow((s) => s.problems.filter((p) => p.nodeId === node.id)));
   const [idDraft, setIdDraft] = useState(node.id);
   const item = palette.find((p) => p.type === node.data.nodeType && (p.kind === 'builtin' || p.activity === node.data.config.activity))
     ?? palette.find((p) => p.type === node.data.nodeType);
