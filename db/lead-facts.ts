@@ -33,79 +33,102 @@ const LEAD_COLUMNS = ['id', 'source', 'country', 'region', 'company_size', 'indu
 
 interface RawRow {
   id: string;
-  source: string;
-  country: string | null;
-  region: string | null;
-  company_size: number | null;
-  industry: string | null;
-  product_interest: string | null;
-  job_title: string | null;
-  email_domain: string | null;
-  has_phone: boolean;
-  importance: string | null;
-  stage: string;
-  score: number;
-  grade: string | null;
-  created_at: string;
-  days_since_created: number;
-  days_since_last_visit: number | null;
-  visits_30: number;
-  open_offers: number;
-  email_opens: number;
-  form_submissions: number;
-  last_offer_status: string | null;
+  source?: string;
+  country?: string | null;
+  region?: string | null;
+  company_size?: number | null;
+  industry?: string | null;
+  product_interest?: string | null;
+  job_title?: string | null;
+  email_domain?: string | null;
+  has_phone?: boolean;
+  importance?: string | null;
+  stage?: string;
+  score?: number;
+  grade?: string | null;
+  created_at?: string;
+  days_since_created?: number;
+  days_since_last_visit?: number | null;
+  visits_30?: number;
+  open_offers?: number;
+  email_opens?: number;
+  form_submissions?: number;
+  last_offer_status?: string | null;
 }
 
 /**
  * The statement for the leads chosen by `pick` (a fragment selecting rows of `leads`, already limited).
  * Aggregates are computed only for those leads (semi-joins on the lead ids), then joined back.
  */
-async function factsQuery(sql: Sql, now: Date, pick: (tx: Sql) => PendingQuery<Row[]>): Promise<RawRow[]> {
+async function factsQuery(sql: Sql, now: Date, want: FactFilter, pick: (tx: Sql) => PendingQuery<Row[]>): Promise<RawRow[]> {
   // The planner's cost estimate for a 10,000-lead batch triggers LLVM JIT, whose compile time (~0.7 s per
   // statement) dwarfs the execution (~0.1 s); the statement is cheap to interpret, so JIT stays off.
   return sql.begin(async (transaction) => {
     const tx = transaction as unknown as Sql;
     await tx`set local jit = off`;
-    return factsStatement(tx, now, pick(tx));
+    return factsStatement(tx, now, want, pick(tx));
   }) as Promise<RawRow[]>;
 }
 
-function factsStatement(sql: Sql, now: Date, pick: PendingQuery<Row[]>) {
+/** Facts to compute; `undefined` = all of them. */
+type FactFilter = ReadonlySet<string> | undefined;
+
+/** Output column → the facts that need it, and its SQL (over `b` = leads, `a` = accounts, `v`/`o` = aggregates). */
+function columns(sql: Sql, now: Date): { facts: string[]; expr: PendingQuery<Row[]> }[] {
+  return [
+    { facts: ['source'], expr: sql`b.source` },
+    { facts: ['country'], expr: sql`b.country` },
+    { facts: ['region'], expr: sql`b.region` },
+    { facts: ['companySize'], expr: sql`b.company_size` },
+    { facts: ['industry'], expr: sql`b.industry` },
+    { facts: ['productInterest'], expr: sql`b.product_interest` },
+    { facts: ['jobTitle'], expr: sql`b.job_title` },
+    { facts: ['emailDomain'], expr: sql`nullif(lower(split_part(b.email, '@', 2)), '') as email_domain` },
+    { facts: ['hasPhone'], expr: sql`coalesce(b.phone, '') <> '' as has_phone` },
+    { facts: ['importance'], expr: sql`a.importance` },
+    { facts: ['stage'], expr: sql`b.stage` },
+    { facts: ['score'], expr: sql`b.score` },
+    { facts: ['grade'], expr: sql`b.grade` },
+    { facts: ['createdAt'], expr: sql`to_char(b.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at` },
+    { facts: ['daysSinceCreated'], expr: sql`greatest(floor(extract(epoch from (${now}::timestamptz - b.created_at)) / 86400), 0)::int as days_since_created` },
+    { facts: ['daysSinceLastVisit'], expr: sql`floor(extract(epoch from (${now}::timestamptz - v.last_visit)) / 86400)::int as days_since_last_visit` },
+    { facts: ['visitsLast30Days'], expr: sql`coalesce(v.visits_30, 0) as visits_30` },
+    { facts: ['openOffers'], expr: sql`coalesce(o.open_offers, 0) as open_offers` },
+    { facts: ['lastOfferStatus'], expr: sql`o.last_status as last_offer_status` },
+    { facts: ['emailOpensLast14Days'], expr: sql`b.email_opens` },
+    { facts: ['formSubmissions'], expr: sql`b.form_submissions` },
+  ];
+}
+
+function factsStatement(sql: Sql, now: Date, want: FactFilter, pick: PendingQuery<Row[]>) {
+  const needs = (...facts: string[]) => !want || facts.some((f) => want.has(f));
+  const select = columns(sql, now).filter((c) => needs(...c.facts)).map((c) => c.expr);
+  const list = select.reduce((acc, expr) => sql`${acc}, ${expr}`, sql`b.id`);
+  const visits = needs('daysSinceLastVisit', 'visitsLast30Days');
+  const offers = needs('openOffers', 'lastOfferStatus');
   return sql<RawRow[]>`
-    with b as (${pick}),
-    v as (
+    with b as (${pick})
+    ${visits ? sql`, v as (
       select lead_id,
              max(occurred_at) as last_visit,
              count(*) filter (where occurred_at > ${now}::timestamptz - interval '30 days')::int as visits_30
       from visits
       where lead_id in (select id from b) and occurred_at <= ${now}::timestamptz
       group by lead_id
-    ),
-    o as (
+    )` : sql``}
+    ${offers ? sql`, o as (
       select lead_id,
              count(*) filter (where status in ${sql(openOfferStatuses as unknown as string[])})::int as open_offers,
              (array_agg(status order by version desc, created_at desc))[1] as last_status
       from offers
       where lead_id in (select id from b)
       group by lead_id
-    )
-    select b.id,
-           b.source, b.country, b.region, b.company_size, b.industry, b.product_interest, b.job_title,
-           nullif(lower(split_part(b.email, '@', 2)), '') as email_domain,
-           coalesce(b.phone, '') <> '' as has_phone,
-           a.importance,
-           b.stage, b.score, b.grade,
-           to_char(b.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
-           greatest(floor(extract(epoch from (${now}::timestamptz - b.created_at)) / 86400), 0)::int as days_since_created,
-           floor(extract(epoch from (${now}::timestamptz - v.last_visit)) / 86400)::int as days_since_last_visit,
-           coalesce(v.visits_30, 0) as visits_30,
-           coalesce(o.open_offers, 0) as open_offers,
-           b.email_opens, b.form_submissions,
-           o.last_status as last_offer_status
+    )` : sql``}
+    select ${list}
     from b
-    left join accounts a on a.id = b.account_id
-    left join v on v.lead_id = b.id
-    left join o on o.lead_id = b.id
+    ${needs('importance') ? sql`left join accounts a on a.id = b.account_id` : sql``}
+    ${visits ? sql`left join v on v.lead_id = b.id` : sql``}
+    ${offers ? sql`left join o on o.lead_id = b.id` : sql``}
     order by b.created_at desc, b.id desc`;
 }
 
@@ -148,7 +171,7 @@ export function compactFacts(facts: LeadFacts): LeadFacts {
  * Absent facts are omitted from the object.
  */
 export async function leadFactsFor(sql: Sql, leadId: string, now: Date = new Date()): Promise<LeadFacts | undefined> {
-  const [row] = await factsStatement(sql, now, sql`select ${sql(LEAD_COLUMNS as unknown as string[])} from leads where id = ${leadId}`);
+  const [row] = await factsStatement(sql, now, undefined, sql`select ${sql(LEAD_COLUMNS as unknown as string[])} from leads where id = ${leadId}`);
   return row ? compactFacts(toFacts(row)) : undefined;
 }
 
@@ -160,6 +183,11 @@ export interface StreamOptions {
   /** Statements in flight at once (default 3; embedded PGlite serialises them on its one connection). */
   parallel?: number;
   now?: Date;
+  /**
+   * Compute only these facts (e.g. `factsUsed(draft, published)`); the others stay `undefined`, and joins
+   * nobody needs are skipped. Default: every fact.
+   */
+  facts?: Iterable<string>;
 }
 
 interface Bound { c: string; id: string }
@@ -172,6 +200,7 @@ interface Bound { c: string; id: string }
  */
 export async function* streamLeadFacts(sql: Sql, opts: StreamOptions = {}): AsyncGenerator<LeadFactsRow[]> {
   const now = opts.now ?? new Date();
+  const want = opts.facts ? new Set(opts.facts) : undefined;
   const batch = Math.max(1, Math.floor(opts.batch ?? 10_000));
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   if (limit <= 0) return;
@@ -187,7 +216,7 @@ export async function* streamLeadFacts(sql: Sql, opts: StreamOptions = {}): Asyn
     const to = bounds[k + 1];
     // The last batch stops at `limit`; the others end where the next begins.
     const n = to ? batch : Math.min(batch, (maxRows ?? Number.MAX_SAFE_INTEGER) - k * batch);
-    const rows = factsQuery(sql, now, (tx) => tx`
+    const rows = factsQuery(sql, now, want, (tx) => tx`
       select ${tx(LEAD_COLUMNS as unknown as string[])} from leads
       where created_at <= ${from.c}::timestamptz and (created_at, id) <= (${from.c}::timestamptz, ${from.id})
         ${to ? tx`and created_at >= ${to.c}::timestamptz and (created_at, id) > (${to.c}::timestamptz, ${to.id})` : tx``}

@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import { defaultPipeline } from '../engine/pipeline/default-pipeline';
 import type { PipelineDocument } from '../engine/pipeline/schema';
 import type { Sql } from './client';
@@ -120,13 +121,15 @@ export interface LeadAtNode {
 }
 
 /** Leads currently at a node (or, with `byStage`, in a stage) of a pipeline, newest first. */
-export async function listLeadsAt(sql: Sql, pipelineId: string, where: { nodeId?: string; stage?: string }, limit = 200): Promise<LeadAtNode[]> {
+/** `visible` is the caller's object-level filter on alias `l` (api/auth/scope.ts leadScope): reps see only their own leads. */
+export async function listLeadsAt(sql: Sql, pipelineId: string, where: { nodeId?: string; stage?: string }, visible: postgres.PendingQuery<postgres.Row[]>, limit = 200): Promise<LeadAtNode[]> {
   const rows = await sql<{ id: string; name: string; company: string | null; owner_id: string | null; owner_name: string | null; score: number; grade: string | null; stage: string; status: string; pipeline_version: number; updated_at: Date }[]>`
     select l.id, l.name, l.company, l.owner_id, u.name as owner_name, l.score, l.grade, l.stage, l.status, l.pipeline_version, l.updated_at
     from leads l left join users u on u.id = l.owner_id
     where l.pipeline_id = ${pipelineId}
       and (${where.nodeId ?? null}::text is null or l.node_id = ${where.nodeId ?? null})
       and (${where.stage ?? null}::text is null or l.stage = ${where.stage ?? null})
+      and ${visible}
     order by l.updated_at desc limit ${limit}`;
   return rows.map((r) => ({
     id: r.id, name: r.name, company: r.company, ownerId: r.owner_id, ownerName: r.owner_name, score: r.score, grade: r.grade,

@@ -23,6 +23,7 @@ export { routeLead, type RouteResult } from './decide/route';
 export { remindersFor, type Reminder } from './decide/remind';
 export { checkConfiguration, type ConfigurationCheck } from './decide/configure';
 export * from './compiled';
+export { factsUsed } from './facts-used';
 export { diffRuleSets, diffValues, type FieldChange, type RuleSetDiff } from './diff';
 export { packs, packJson } from './packs';
 export { products, type Product, type ProductOption } from './catalog/products';

@@ -1,3 +1,4 @@
+import { leadScope } from '../auth/scope';
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -277,10 +278,10 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/pipelines/:id/nodes/:nodeId/leads', {
     config: { access: anyUser },
     schema: { tags: ['pipelines'], summary: 'Leads currently at a node', params: pipelineIdParams.extend({ nodeId: z.string().min(1).max(64) }), response: leadsResponse },
-  }, async (req) => ({ items: leadRows(await listLeadsAt(app.sql, req.params.id, { nodeId: req.params.nodeId })) }));
+  }, async (req) => ({ items: leadRows(await listLeadsAt(app.sql, req.params.id, { nodeId: req.params.nodeId }, leadScope(app.sql, req.user, 'l'))) }));
 
   app.get('/api/pipelines/:id/stages/:stage/leads', {
     config: { access: anyUser },
     schema: { tags: ['pipelines'], summary: 'Leads currently in a stage', params: pipelineIdParams.extend({ stage: z.string().min(1).max(64) }), response: leadsResponse },
-  }, async (req) => ({ items: leadRows(await listLeadsAt(app.sql, req.params.id, { stage: req.params.stage })) }));
+  }, async (req) => ({ items: leadRows(await listLeadsAt(app.sql, req.params.id, { stage: req.params.stage }, leadScope(app.sql, req.user, 'l'))) }));
 };

@@ -1,12 +1,12 @@
 /**
  * Backtest: the draft against the newest published version over the newest stored leads. Facts come from
- * `streamLeadFacts` (one statement per 10,000 leads) and both documents run through the compiled
+ * `streamLeadFacts` (one statement per 10,000 leads, only the facts the two versions read) and both documents run through the compiled
  * evaluators (proved identical to json-rules-engine by the differential test), so 100,000 leads take
  * well under two seconds (bench/backtest.ts).
  */
 import type { Sql } from '../../db/client';
 import { streamLeadFacts } from '../../db/lead-facts';
-import { compileMatcher, compileRouting, compileScoring, type RuleSetDocument } from '../../rules';
+import { compileMatcher, compileRouting, compileScoring, factsUsed, type RuleSetDocument } from '../../rules';
 import { unprocessable } from '../errors';
 
 export interface BacktestResult {
@@ -76,7 +76,8 @@ export async function backtest(sql: Sql, published: RuleSetDocument, draft: Rule
   let changed = 0;
   let evaluateNs = 0n;
   const t0 = process.hrtime.bigint();
-  for await (const batch of streamLeadFacts(sql, { limit: opts.limit, now })) {
+  // Only the facts either version reads are fetched (fewer columns, no joins nobody needs).
+  for await (const batch of streamLeadFacts(sql, { limit: opts.limit, now, facts: factsUsed(published, draft) })) {
     const e0 = process.hrtime.bigint();
     for (const { id, facts } of batch) {
       const d = compare(facts);

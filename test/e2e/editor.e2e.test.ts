@@ -108,8 +108,6 @@ describe('editor end to end', () => {
 
   it('builds the pipeline by dragging and connecting, is refused while broken, then publishes', async () => {
     await page.goto(`${baseUrl}/pipelines/default`);
-    await page.waitForTimeout(3000);
-    await shot(page, '06a-designer-empty');
     await page.locator('.react-flow__node[data-id="capture"]').waitFor();
     await dropFromPalette('score', 0.2, 0.15);
     await dropFromPalette('stage', 0.8, 0.15);
@@ -157,8 +155,8 @@ describe('editor end to end', () => {
 
     // Versions and diff: v1 (the shipped default) → v2 shows added and removed nodes.
     await page.getByRole('button', { name: /Versions/ }).click();
-    await page.getByLabel('from').selectOption('1');
-    await page.getByLabel('to').selectOption('2');
+    await page.getByLabel('compare from').selectOption('1');
+    await page.getByLabel('compare to').selectOption('2');
     await page.getByTestId('diff').getByText('+ node').first().waitFor();
     await shot(page, '08-versions-diff');
   });

@@ -62,4 +62,10 @@ describe('lead facts from the database', () => {
     const richRow = all.find((r) => r.id === rich)!;
     expect(JSON.parse(JSON.stringify(richRow.facts))).toEqual(await leadFactsFor(db.sql, rich, NOW));
   });
+
+  it('computes only the requested facts when asked (the backtest fetches what the rules read)', async () => {
+    const [row] = (await leadFactsBatch(db.sql, { now: NOW, facts: ['visitsLast30Days', 'importance'] })).filter((r) => r.id === rich);
+    const present = Object.fromEntries(Object.entries(row!.facts).filter(([, v]) => v !== undefined));
+    expect(present).toEqual({ visitsLast30Days: 2, importance: 'A' });
+  });
 });

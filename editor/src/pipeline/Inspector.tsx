@@ -7,10 +7,11 @@ import { usePipelineStore } from './store';
 
 /** Side panel: the selected node's id, label and config form; or the pipeline's own fields and general problems. */
 export function Inspector({ palette }: { palette: PaletteItem[] }) {
-  const selected = usePipelineStore(useShallow((s) => s.nodes.filter((n) => n.selected)));
+  // Ids and data only: dragging changes node positions every frame, and the panel must not re-render for that.
+  const selected = usePipelineStore(useShallow((s) => s.nodes.filter((n) => n.selected).map((n) => n.id)));
   const selectedEdge = usePipelineStore((s) => s.edges.find((e) => e.selected));
-  const node = selected.length === 1 ? selected[0] : undefined;
-  if (node) return <NodeInspector key={node.id} node={node} palette={palette} />;
+  const data = usePipelineStore((s) => (selected.length === 1 ? s.nodes.find((n) => n.id === selected[0])?.data : undefined));
+  if (data) return <NodeInspector key={selected[0]} node={{ id: selected[0]!, data }} palette={palette} />;
   if (selectedEdge) {
     return (
       <div className="panel-body">
@@ -60,7 +61,7 @@ function PipelineInspector({ count }: { count: number }) {
   );
 }
 
-function NodeInspector({ node, palette }: { node: FlowNode; palette: PaletteItem[] }) {
+function NodeInspector({ node, palette }: { node: Pick<FlowNode, 'id' | 'data'>; palette: PaletteItem[] }) {
   const readOnly = usePipelineStore((s) => s.readOnly);
   const update = usePipelineStore((s) => s.updateNodeData);
   const rename = usePipelineStore((s) => s.renameNode);

@@ -39,9 +39,9 @@ export function VersionsPanel({ pipelineId, versions }: { pipelineId: string; ve
         <>
           <h4>Compare</h4>
           <div className="row gap">
-            <select aria-label="from" value={from} onChange={(e) => setFrom(e.target.value)}>{refs.map((r) => <option key={r} value={r}>{r === 'draft' ? 'draft' : `v${r}`}</option>)}</select>
+            <select aria-label="compare from" value={from} onChange={(e) => setFrom(e.target.value)}>{refs.map((r) => <option key={r} value={r}>{r === 'draft' ? 'draft' : `v${r}`}</option>)}</select>
             <span className="muted">→</span>
-            <select aria-label="to" value={to} onChange={(e) => setTo(e.target.value)}>{refs.map((r) => <option key={r} value={r}>{r === 'draft' ? 'draft' : `v${r}`}</option>)}</select>
+            <select aria-label="compare to" value={to} onChange={(e) => setTo(e.target.value)}>{refs.map((r) => <option key={r} value={r}>{r === 'draft' ? 'draft' : `v${r}`}</option>)}</select>
           </div>
           {error && <div className="alert alert-error small">{error}</div>}
           {diff && <DiffView diff={diff} />}

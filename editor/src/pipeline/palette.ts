@@ -21,7 +21,7 @@ export const typeInfo: Record<NodeType, { name: string; accent: string; icon: st
   score: { name: 'Score', accent: '#7c3aed', icon: '★' },
   route: { name: 'Route', accent: '#0891b2', icon: '⇄' },
   stage: { name: 'Stage', accent: '#0f766e', icon: '▣' },
-  wait: { name: 'Wait', accent: '#b45309', icon: '⏸' },
+  wait: { name: 'Wait', accent: '#b45309', icon: '◔' },
   decision: { name: 'Decision', accent: '#c2410c', icon: '◆' },
   send_email: { name: 'E-mail', accent: '#4f46e5', icon: '✉' },
   create_task: { name: 'Task', accent: '#0369a1', icon: '✓' },

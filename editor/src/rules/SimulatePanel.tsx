@@ -12,7 +12,7 @@ interface Backtest { leads: number; changed: number; counts: Record<string, numb
 
 const sampleLead = { source: 'web', country: 'DE', companySize: 250, industry: 'software', jobTitle: 'Head of Sales', hasPhone: true, formSubmissions: 1, tags: [] as string[] };
 const sampleConfig = { product: 'crm-pro', options: ['sso'], quantity: 25, contractMonths: 12, storageGb: 100, listPrice: 12000 };
-const show = (v: unknown) => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
+const show = (v: unknown) => (v === undefined ? 'missing' : typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
 
 /** Runs the draft (or the published version) on a stored or sample lead, with the explanation; backtests the draft. */
 export function SimulatePanel({ ruleSetId, kind, dirty, canBacktest }: { ruleSetId: string; kind: RuleSetKind; dirty: boolean; canBacktest: boolean }) {
