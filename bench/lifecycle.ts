@@ -33,7 +33,8 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'leadflow-bench-'));
   const port = await freePort();
-  const config = loadConfig({ ...process.env, DATABASE_URL: '', TEMPORAL_ADDRESS: '', DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: '0', LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: 'bench', PUBLIC_RATE_LIMIT: '1000000' });
+  const dbUrl = process.env.BENCH_DATABASE_URL ?? '';
+  const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: '', DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: '0', LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: 'bench', PUBLIC_RATE_LIMIT: '1000000' });
   const system = await startSystem(config, { temporal: true, worker: true, api: true, demo: true }, () => undefined);
   const base = `http://127.0.0.1:${port}`;
   try {
@@ -88,10 +89,10 @@ async function main() {
       { measure: 'leads assigned', value: lat.length, goal: `${accepted}` },
       { measure: 'all assigned after (s)', value: Number(allDone.toFixed(2)), goal: '' },
     ];
-    console.log(`\nbench/lifecycle: ${N} leads, concurrency ${CONCURRENCY}, embedded Temporal dev server + PGlite\n`);
+    console.log(`\nbench/lifecycle: ${N} leads, concurrency ${CONCURRENCY}, embedded Temporal dev server + ${dbUrl ? 'Postgres server' : 'PGlite'}\n`);
     printTable(rows);
     mkdirSync(join('bench', 'results'), { recursive: true });
-    writeFileSync(join('bench', 'results', 'lifecycle.json'), JSON.stringify({ n: N, concurrency: CONCURRENCY, at: new Date().toISOString(), rows }, null, 2));
+    writeFileSync(join('bench', 'results', dbUrl ? 'lifecycle-postgres.json' : 'lifecycle.json'), JSON.stringify({ n: N, concurrency: CONCURRENCY, database: dbUrl ? 'postgres' : 'pglite', at: new Date().toISOString(), rows }, null, 2));
   } finally {
     await system.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // `npm start`: the whole system on embedded defaults (Temporal dev server, PGlite, worker, API, editor).
 import { ConfigError, loadConfig } from './config';
 import { oneLine } from './lifecycle';
+import { smokeWorkflow } from '../engine/smoke/workflow';
 import { startSystem } from './system';
 
 const withoutDemo = process.argv.includes('--no-demo');
@@ -13,6 +14,7 @@ async function main() {
     console.log('[leadflow] demo users created (passwords shown once):');
     for (const [email, pw] of Object.entries(system.seeded.passwords)) console.log(`           ${email.padEnd(28)} ${pw}`);
   }
+  const selfCheck = await runSelfCheck(system);
   console.log(`
   Leadflow is running (${((Date.now() - started) / 1000).toFixed(1)} s)
     App          ${system.appUrl}
@@ -20,6 +22,7 @@ async function main() {
     Health       ${system.appUrl}/healthz
     Temporal UI  ${system.temporalUiUrl ?? `(external cluster at ${system.temporalAddress})`}
     Data         ${config.DATABASE_URL ? 'Postgres from DATABASE_URL' : `${config.dataDir}`}
+    Self-check   ${selfCheck}
   Press Ctrl-C to stop.
 `);
   let stopping = false;
@@ -38,6 +41,22 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Runs one smoke workflow through the whole stack (API's client → Temporal → worker → Postgres) and reports it. */
+async function runSelfCheck(system: Awaited<ReturnType<typeof startSystem>>): Promise<string> {
+  const temporal = system.app?.temporal;
+  if (!temporal) return 'skipped';
+  const workflowId = `smoke-startup-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const started = Date.now();
+  try {
+    const handle = await temporal.workflow.start(smokeWorkflow, { taskQueue: system.config.TEMPORAL_TASK_QUEUE, workflowId, args: [{ note: 'start-up self-check' }] });
+    const timeout = new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no result within 15 s')), 15_000).unref());
+    await Promise.race([handle.result(), timeout]);
+    return `ok: workflow ${workflowId} wrote its row in ${Date.now() - started} ms`;
+  } catch (err) {
+    return `FAILED (${(err as Error).message.split('\n')[0]}); see ${system.config.dataDir}/temporal.log`;
+  }
 }
 
 main().catch((err) => {

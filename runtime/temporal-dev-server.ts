@@ -59,7 +59,8 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
 
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn',
     '--namespace', opts.namespace ?? 'default'];
-  if (opts.dbFile) args.push('--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=WAL');
+  // WAL with synchronous=NORMAL survives a crash of the process (not a power cut mid-write) and doubles throughput.
+  if (opts.dbFile) args.push('--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   if (opts.headless || !opts.uiPort) args.push('--headless');
   else args.push('--ui-ip', '127.0.0.1', '--ui-port', String(opts.uiPort));
   // Keep the dev server's own metrics endpoint off a fixed port so two servers never collide.

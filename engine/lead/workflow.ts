@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities, setHandler, sleep, workflowInfo,
+  ApplicationFailure, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
 import type { Activities } from '../../workers/activities';
@@ -10,9 +10,18 @@ import * as play from './rules-of-play';
 import { Mutex } from './mutex';
 import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput } from './types';
 
+// Side effects that leave the process (mail, developer activities) are regular activities: scheduled by the server,
+// retried with backoff for as long as it takes.
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput'] },
+});
+// Short, idempotent reads and writes of our own database run as local activities: their results are recorded in the
+// history as markers, but they need no server round trip each, which is what lets one dev server carry many leads.
+const db = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '20 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['InvalidInput'] },
 });
 
 const HOUR = 3_600_000;
@@ -83,19 +92,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     if (s.submissions.includes(capture.submissionId)) return;
     s.submissions.push(capture.submissionId);
     s.engagements++;
-    await acts.recordSubmission({ leadId, capture });
+    await db.recordSubmission({ leadId, capture });
   });
 
   setHandler(msg.emailEngagedSignal, async (e) => {
     s.engagements++;
-    await acts.recordEngagement({ leadId, kind: e.kind, at: e.at, mailId: e.mailId });
+    await db.recordEngagement({ leadId, kind: e.kind, at: e.at, mailId: e.mailId });
   });
 
   setHandler(msg.logVisitUpdate, async (v) => guarded(() => play.assertOpen(s), async () => {
     await acts.recordVisit({ leadId, ...v });
     s.visits++;
     s.engagements++;
-    s.openTasks = await acts.openTasks({ leadId });
+    s.openTasks = await db.openTasks({ leadId });
     await replanReminders();
     return { visitId: v.visitId };
   }), { validator: (_a: unknown) => play.assertOpen(s) });
@@ -104,7 +113,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     async (a: { by: string; reason?: string; note?: string }) => guarded(
       () => (decision === 'qualified' ? play.assertCanQualify(s) : decision === 'disqualified' ? play.assertCanDisqualify(s) : play.assertCanQualify(s)),
       async () => {
-        await acts.recordDecision({ leadId, decision, by: a.by, reason: a.reason, note: a.note });
+        await db.recordDecision({ leadId, decision, by: a.by, reason: a.reason, note: a.note });
         if (decision === 'qualified') {
           s.qualified = true;
           s.status = 'qualified';
@@ -121,13 +130,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   setHandler(msg.nurtureUpdate, decisionHandler('nurture'), { validator: (_a: unknown) => play.assertCanQualify(s) });
 
   setHandler(msg.convertToOpportunityUpdate, async (a) => guarded(() => play.assertCanConvert(s), async () => {
-    await acts.createOpportunity({ leadId, opportunityId: a.opportunityId, name: a.name, amount: a.amount, by: a.by });
+    await db.createOpportunity({ leadId, opportunityId: a.opportunityId, name: a.name, amount: a.amount, by: a.by });
     s.opportunityId = a.opportunityId;
     return { opportunityId: a.opportunityId };
   }), { validator: (_a: unknown) => play.assertCanConvert(s) });
 
   setHandler(msg.createOfferUpdate, async (a) => guarded(() => play.assertCanCreateOffer(s, a.supersedes), async () => {
-    const r = await acts.createOffer({ leadId, ...a });
+    const r = await db.createOffer({ leadId, ...a });
     if (a.supersedes) s.offers = s.offers.map((o) => (o.id === a.supersedes ? { ...o, status: 'renegotiated' } : o));
     s.offers.push({ id: a.offerId, version: r.version, status: 'draft', total: r.total });
     s.opportunityId ??= r.opportunityId;
@@ -135,7 +144,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   }), { validator: (a) => play.assertCanCreateOffer(s, a.supersedes) });
 
   setHandler(msg.setOfferStatusUpdate, async (a) => guarded(() => play.assertCanSetOfferStatus(s, a.offerId, a.status, a.reason), async () => {
-    await acts.setOfferStatus({ leadId, ...a });
+    await db.setOfferStatus({ leadId, ...a });
     s.offers = s.offers.map((o) => (o.id === a.offerId ? { ...o, status: a.status } : o));
     await replanReminders();
     return { offerId: a.offerId, status: a.status };
@@ -155,10 +164,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   }), { validator: (a) => play.assertCanLose(s, a.reason) });
 
   setHandler(msg.reassignUpdate, async (a) => guarded(() => play.assertCanReassign(s, a.ownerId), async () => {
-    const r = await acts.reassignLead({ leadId, ownerId: a.ownerId, by: a.by, reason: a.reason });
+    const r = await db.reassignLead({ leadId, ownerId: a.ownerId, by: a.by, reason: a.reason });
     s.ownerId = a.ownerId;
     s.managerId = r.managerId;
-    s.openTasks = await acts.openTasks({ leadId });
+    s.openTasks = await db.openTasks({ leadId });
     return view();
   }), { validator: (a) => play.assertCanReassign(s, a.ownerId) });
 
@@ -169,7 +178,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   async function replanReminders(): Promise<void> {
     if (!stageNode?.config.reminderRuleSetId || s.closed) return;
     const ruleSetId = stageNode.config.reminderRuleSetId;
-    const planned = await acts.planReminders({ leadId, ruleSetId });
+    const planned = await db.planReminders({ leadId, ruleSetId });
     const stageKey = `${stageNode.id}:${occurrence(stageNode.id)}`;
     const plannedAt = now();
     for (const r of planned) {
@@ -192,7 +201,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
           if (s.closed) return;
           const r = await acts.fireReminder({ leadId, key: rem.key, ruleSetId: rem.ruleSetId, rule: rem.rule, recipient: rem.recipient, template: rem.template, kind: rem.kind });
           s.submissions.push(`fired:${rem.key}`);
-          if (r.fired) s.openTasks = await acts.openTasks({ leadId });
+          if (r.fired) s.openTasks = await db.openTasks({ leadId });
         });
       } catch (err) {
         if (!isCancellation(err)) throw err;
@@ -224,7 +233,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   async function close(result: 'won' | 'lost', endNodeId: string, reason?: string, extra: { offerId?: string; orderId?: string; by?: string } = {}) {
     leaveStage();
-    const r = await acts.closeLead({ leadId, result, reason, nodeId: endNodeId, offerId: extra.offerId, orderId: extra.orderId, by: extra.by ?? 'pipeline' });
+    const r = await db.closeLead({ leadId, result, reason, nodeId: endNodeId, offerId: extra.offerId, orderId: extra.orderId, by: extra.by ?? 'pipeline' });
     s.closed = true;
     s.status = result;
     s.stage = result;
@@ -235,7 +244,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   }
 
   if (!s.captured) {
-    await acts.recordCapture({ leadId, dedupeKey: input.dedupeKey, pipelineId: input.pipelineId, pipelineVersion: input.pipelineVersion, capture: input.capture, nodeId: s.nodeId });
+    await db.recordCapture({ leadId, dedupeKey: input.dedupeKey, pipelineId: input.pipelineId, pipelineVersion: input.pipelineVersion, capture: input.capture, nodeId: s.nodeId });
     s.captured = true;
   } else if (s.stage !== 'captured') {
     // Resumed after continue-as-new inside a stage: re-arm the reminders that were pending.
@@ -267,18 +276,18 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
         s.nodeId = next(node);
         break;
       case 'score': {
-        const r = await acts.scoreLead({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id });
+        const r = await db.scoreLead({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id });
         s.score = r.score;
         s.grade = r.grade;
         s.nodeId = next(node);
         break;
       }
       case 'route': {
-        const r = await acts.routeLead({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id, key: `${leadId}:${node.id}:${occ}` });
+        const r = await db.routeLead({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id, key: `${leadId}:${node.id}:${occ}` });
         s.ownerId = r.ownerId;
         s.managerId = r.managerId;
         if (r.ownerId) {
-          const task = await acts.createTask({ key: `${leadId}:${node.id}:${occ}:first_contact`, leadId, kind: 'first_contact', title: 'Contact the new lead', dueHours: 48, assignee: 'owner' });
+          const task = await db.createTask({ key: `${leadId}:${node.id}:${occ}:first_contact`, leadId, kind: 'first_contact', title: 'Contact the new lead', dueHours: 48, assignee: 'owner' });
           await acts.sendEmail({ key: `${leadId}:${node.id}:${occ}:assignment`, leadId, template: 'assignment', to: 'owner' });
           if (task) s.openTasks = [...s.openTasks.filter((t) => t.id !== task.id), task];
         }
@@ -286,7 +295,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
         break;
       }
       case 'decision': {
-        const r = await acts.decide({ leadId, nodeId: node.id, branches: node.config.branches, ruleSetId: node.config.ruleSetId });
+        const r = await db.decide({ leadId, nodeId: node.id, branches: node.config.branches, ruleSetId: node.config.ruleSetId });
         s.nodeId = next(node, r.branch);
         break;
       }
@@ -294,7 +303,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
         s.stage = node.config.name;
         if (node.config.status && !s.qualified) s.status = node.config.status;
         if (node.config.status === 'qualified' && s.qualified) s.status = 'qualified';
-        await acts.enterStage({ leadId, nodeId: node.id, stage: node.config.name, status: s.status });
+        await db.enterStage({ leadId, nodeId: node.id, stage: node.config.name, status: s.status });
         stageNode = node;
         enterStageScope();
         await replanReminders();
@@ -302,7 +311,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
         break;
       }
       case 'wait': {
-        await acts.markNode({ leadId, nodeId: node.id });
+        await db.markNode({ leadId, nodeId: node.id });
         const branch = await waitFor(node);
         if (branch === null) continue; // a close intent arrived; handled at the top of the loop
         s.nodeId = next(node, branch);
@@ -313,13 +322,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
         s.nodeId = next(node);
         break;
       case 'create_task': {
-        const task = await acts.createTask({ key: `${leadId}:${node.id}:${occ}`, leadId, kind: node.config.kind, title: node.config.title, dueHours: node.config.dueHours, assignee: node.config.assignee, nodeId: node.id });
+        const task = await db.createTask({ key: `${leadId}:${node.id}:${occ}`, leadId, kind: node.config.kind, title: node.config.title, dueHours: node.config.dueHours, assignee: node.config.assignee, nodeId: node.id });
         if (task) s.openTasks = [...s.openTasks, task];
         s.nodeId = next(node);
         break;
       }
       case 'configurator_check': {
-        const r = await acts.checkLatestOffer({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id });
+        const r = await db.checkLatestOffer({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id });
         s.nodeId = next(node, r.valid ? 'valid' : 'invalid');
         break;
       }
