@@ -8,6 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { projectRoot } from '../runtime/temporal-cli';
 import { authPlugin } from './auth/plugin';
 import { securityPlugin } from './auth/security';
+import { captureDispatcherPlugin } from './plugins/capture-dispatcher';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { servicesPlugin, type Services } from './plugins/services';
 import { routePlugins } from './routes/index';
@@ -62,6 +63,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(errorHandlerPlugin);
   await app.register(servicesPlugin, { sql: opts.sql, temporal: opts.temporal, config: opts.config });
+  await app.register(captureDispatcherPlugin);
   await app.register(securityPlugin);
   await app.register(authPlugin);
   for (const plugin of routePlugins) await app.register(plugin);

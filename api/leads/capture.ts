@@ -1,11 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { getLatestPublishedPipeline, type PublishedPipeline } from '../../db/pipelines';
-import { formSubmittedSignal } from '../../engine/lead/messages';
 import { companyDomainOf, dedupeKeyOf, normalisePhone, type CaptureBody } from '../../engine/lead/schemas';
 import type { CaptureInput } from '../../engine/lead/types';
-import { leadWorkflow } from '../../engine/lead/workflow';
 import { DomainError, unprocessable } from '../errors';
 
 const PIPELINE_ID = 'default';
@@ -28,8 +25,9 @@ async function knownInterests(app: FastifyInstance): Promise<Set<string>> {
 }
 
 /**
- * Captures a lead: validates, normalises, dedupes and signals-with-start the lead's workflow. A second capture
- * of the same person becomes an event on the existing lead, never a second workflow.
+ * Captures a lead: validates, normalises and dedupes it, and commits it to the capture inbox; the dispatcher then
+ * signals-with-start the lead's workflow, whose id comes from the dedupe key. A second capture of the same person
+ * becomes an event on the existing lead, never a second workflow.
  */
 export async function captureLead(app: FastifyInstance, body: CaptureBody, source: CaptureInput['source'], capturedBy?: string): Promise<{ leadId: string; duplicate: boolean }> {
   if (body.productInterest) {
@@ -46,7 +44,9 @@ export async function captureLead(app: FastifyInstance, body: CaptureBody, sourc
     select id from leads where dedupe_key = ${dedupeKey}
        or (${body.email ?? null}::text is not null and email = ${body.email ?? null})
        or (${phone ?? null}::text is not null and phone = ${phone ?? null})
-    order by created_at limit 1`;
+    union all
+    select lead_id from capture_inbox where dedupe_key = ${dedupeKey} and dispatched_at is null
+    limit 1`;
   const leadId = existing?.id ?? `lead-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20)}`;
   const capture: CaptureInput = {
     submissionId: randomUUID(), source, name: body.name, email: body.email, phone, company: body.company,
@@ -55,25 +55,11 @@ export async function captureLead(app: FastifyInstance, body: CaptureBody, sourc
     capturedAt: new Date().toISOString(), capturedBy,
   };
   const pipeline = await currentPipeline(app);
-  try {
-    await app.temporal.workflow.signalWithStart(leadWorkflow, {
-      workflowId: leadId,
-      taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-      args: [{ leadId, dedupeKey, pipelineId: pipeline.pipelineId, pipelineVersion: pipeline.version, pipeline: pipeline.document, capture }],
-      signal: formSubmittedSignal,
-      signalArgs: [capture],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      searchAttributes: {},
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    // The lead's process has ended (won or lost): keep the submission on its timeline for the owner to see.
-    await app.sql`insert into lead_events (event_key, lead_id, type, actor, context)
-      values (${`${leadId}:submission:${capture.submissionId}`}, ${leadId}, 'form_submitted_after_close', ${source},
-              ${app.sql.json({ submissionId: capture.submissionId, message: capture.message ?? null } as never)})
-      on conflict do nothing`;
-    await app.sql`update leads set form_submissions = form_submissions + 1, last_engaged_at = now() where id = ${leadId}`;
-    return { leadId, duplicate: true };
-  }
+  // Accepted once it is committed here; the dispatcher hands it to the lead's workflow (signal-with-start).
+  await app.sql`
+    insert into capture_inbox (submission_id, lead_id, dedupe_key, input)
+    values (${capture.submissionId}, ${leadId}, ${dedupeKey},
+            ${app.sql.json({ pipelineId: pipeline.pipelineId, pipelineVersion: pipeline.version, capture } as never)})`;
+  app.captureDispatcher.kick();
   return { leadId, duplicate: Boolean(existing) };
 }

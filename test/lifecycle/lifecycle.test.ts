@@ -131,6 +131,21 @@ describe('lead lifecycle on the real dev server and Postgres', () => {
     expect(await count()).toBe(before);
   });
 
+  it('keeps a capture it cannot hand over yet, with the reason, and delivers it on a later attempt', async () => {
+    const submissionId = `sub-${Date.now()}`;
+    const capture = { submissionId, source: 'web', name: 'Fay Later', email: 'fay@later-test.de', country: 'DE', capturedAt: new Date().toISOString() };
+    await stack.db.sql`insert into capture_inbox (submission_id, lead_id, dedupe_key, input)
+      values (${submissionId}, 'lead-fay-later', 'email:fay@later-test.de', ${stack.db.sql.json({ pipelineId: 'default', pipelineVersion: 999, capture } as never)})`;
+    await stack.app.captureDispatcher.drain();
+    const [stuck] = await stack.db.sql`select attempts, last_error, dispatched_at from capture_inbox where submission_id = ${submissionId}`;
+    expect(stuck).toMatchObject({ attempts: 1, dispatched_at: null, last_error: 'pipeline default@999 is not published' });
+    // The row waits, with its reason, until it can be delivered; once it can, it goes through.
+    await stack.db.sql`update capture_inbox set input = jsonb_set(input, '{pipelineVersion}', '1'), claimed_until = null where submission_id = ${submissionId}`;
+    await stack.app.captureDispatcher.drain();
+    const lead = await eventually(async () => (await get('lead-fay-later'))?.lead.ownerId ? get('lead-fay-later') : undefined);
+    expect(lead?.lead.name).toBe('Fay Later');
+  });
+
   it('completes with exactly one assignment e-mail when the worker is killed mid-run and restarted', async () => {
     await stack.stopWorker();
     const { leadId } = (await capture({ name: 'Eli Restart', email: 'eli@restart-test.nl', country: 'NL' })).json() as { leadId: string };

@@ -1,0 +1,133 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Sql } from '../../db/client';
+import { getPipelineVersion, type PublishedPipeline } from '../../db/pipelines';
+import { formSubmittedSignal } from '../../engine/lead/messages';
+import type { CaptureInput } from '../../engine/lead/types';
+import { leadWorkflow } from '../../engine/lead/workflow';
+
+interface InboxRow {
+  submission_id: string;
+  lead_id: string;
+  dedupe_key: string;
+  input: { pipelineId: string; pipelineVersion: number; capture: CaptureInput };
+  attempts: number;
+}
+
+/**
+ * Hands accepted captures to Temporal: claims pending inbox rows (several API replicas never take the same row),
+ * signals-with-start each lead's workflow, and marks the row done. Failures are retried with backoff; nothing is
+ * dropped. `kick()` wakes it right after an insert, so a lead is usually on its way within milliseconds.
+ */
+export class CaptureDispatcher {
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private pipelines = new Map<string, PublishedPipeline>();
+
+  constructor(private readonly deps: { sql: Sql; temporal: Client; taskQueue: string; log: FastifyBaseLogger; batch?: number }) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** Dispatches everything pending once (used by tests and at shutdown). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.dispatchBatch();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let n = 0;
+      try {
+        n = await this.dispatchBatch();
+      } catch (err) {
+        this.deps.log.error({ err }, 'capture dispatcher: batch failed; retrying');
+      }
+      if (n > 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private async dispatchBatch(): Promise<number> {
+    const { sql } = this.deps;
+    const rows = await sql<InboxRow[]>`
+      update capture_inbox set claimed_until = now() + interval '30 seconds', attempts = attempts + 1
+      where submission_id in (
+        select submission_id from capture_inbox
+        where dispatched_at is null and (claimed_until is null or claimed_until < now())
+        order by created_at limit ${this.deps.batch ?? 64}
+        for update skip locked)
+      returning submission_id, lead_id, dedupe_key, input, attempts`;
+    if (!rows.length) return 0;
+    await Promise.all(rows.map((row) => this.dispatch(row)));
+    return rows.length;
+  }
+
+  private async pipeline(id: string, version: number): Promise<PublishedPipeline> {
+    const key = `${id}@${version}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      p = await getPipelineVersion(this.deps.sql, id, version);
+      if (!p) throw new Error(`pipeline ${key} is not published`);
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  private async dispatch(row: InboxRow): Promise<void> {
+    const { sql, temporal, taskQueue } = this.deps;
+    const { capture, pipelineId, pipelineVersion } = row.input;
+    try {
+      const pipeline = await this.pipeline(pipelineId, pipelineVersion);
+      try {
+        await temporal.workflow.signalWithStart(leadWorkflow, {
+          workflowId: row.lead_id,
+          taskQueue,
+          args: [{ leadId: row.lead_id, dedupeKey: row.dedupe_key, pipelineId, pipelineVersion, pipeline: pipeline.document, capture }],
+          signal: formSubmittedSignal,
+          signalArgs: [capture],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        // The lead's process has ended (won or lost): keep the submission on its timeline for the owner to see.
+        await sql`insert into lead_events (event_key, lead_id, type, actor, context)
+          values (${`${row.lead_id}:submission:${capture.submissionId}`}, ${row.lead_id}, 'form_submitted_after_close', ${capture.source},
+                  ${sql.json({ submissionId: capture.submissionId, message: capture.message ?? null } as never)})
+          on conflict do nothing`;
+        await sql`update leads set form_submissions = form_submissions + 1, last_engaged_at = now() where id = ${row.lead_id}`;
+      }
+      await sql`update capture_inbox set dispatched_at = now(), last_error = null where submission_id = ${row.submission_id}`;
+    } catch (err) {
+      const backoff = Math.min(300, 2 ** Math.min(row.attempts, 8));
+      this.deps.log.warn({ submissionId: row.submission_id, attempts: row.attempts, err: (err as Error).message }, 'capture dispatch failed; will retry');
+      await sql`update capture_inbox set last_error = ${(err as Error).message.slice(0, 500)}, claimed_until = now() + ${backoff + ' seconds'}::interval
+                where submission_id = ${row.submission_id}`.catch(() => undefined);
+    }
+  }
+}
