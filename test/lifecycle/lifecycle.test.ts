@@ -5,7 +5,7 @@ import { startSmtpServer } from '../helpers/smtp';
 import { saveHistory } from '../helpers/histories';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
 
-type Lead = { id: string; stage: string; status: string; ownerId: string | null; score: number; grade: string | null; nodeId: string | null };
+type Lead = { id: string; name: string; stage: string; status: string; ownerId: string | null; score: number; grade: string | null; nodeId: string | null };
 
 describe('lead lifecycle on the real dev server and Postgres', () => {
   let stack: TestStack;
