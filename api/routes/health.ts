@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 const partStatus = z.object({ ok: z.boolean(), error: z.string().optional(), ms: z.number() });
-const healthSchema = z.object({ status: z.enum(['ok', 'degraded']), postgres: partStatus, temporal: partStatus });
+const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  postgres: partStatus,
+  temporal: partStatus,
+  /** Captures accepted but not yet handed to Temporal: a growing number or age means dispatch is failing. */
+  captureBacklog: z.object({ pending: z.number(), oldestSeconds: z.number().nullable(), failing: z.number() }).optional(),
+});
 
 async function probe(fn: () => Promise<unknown>, timeoutMs = 3000) {
   const started = performance.now();
@@ -28,6 +34,14 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       probe(() => app.temporal.workflowService.getSystemInfo({})),
     ]);
     const ok = postgres.ok && temporal.ok;
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', postgres, temporal });
+    let captureBacklog;
+    if (postgres.ok) {
+      const [b] = await app.sql<{ pending: number; oldest: number | null; failing: number }[]>`
+        select count(*)::int as pending, extract(epoch from now() - min(created_at))::float8 as oldest,
+               count(*) filter (where last_error is not null)::int as failing
+        from capture_inbox where dispatched_at is null`.catch(() => []);
+      if (b) captureBacklog = { pending: b.pending, oldestSeconds: b.oldest === null ? null : Math.round(b.oldest), failing: b.failing };
+    }
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', postgres, temporal, captureBacklog });
   });
 };

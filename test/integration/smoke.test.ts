@@ -15,7 +15,7 @@ describe('smoke: api -> Temporal -> worker -> Postgres -> api', () => {
   it('reports healthy Postgres and Temporal', async () => {
     const res = await stack.app.inject({ url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ok', postgres: { ok: true }, temporal: { ok: true } });
+    expect(res.json()).toMatchObject({ status: 'ok', postgres: { ok: true }, temporal: { ok: true }, captureBacklog: { pending: 0, failing: 0 } });
   });
 
   it('starts a workflow whose activity writes a row the API reads back', async () => {
