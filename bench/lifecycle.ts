@@ -12,6 +12,9 @@ import { printTable } from './lib/table';
 
 const N = Number(process.env.BENCH_LEADS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/** Arrival rate of the open-loop phase (leads/s): how a web form is really hit, one request per arrival. */
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const OPEN_N = Number(process.env.BENCH_OPEN_LEADS ?? 250);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,6 +31,21 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
     }
   }));
   return out;
+}
+
+/** capture->assigned latencies (ms) of the leads whose e-mail matches `pattern`, once `expected` are assigned. */
+async function waitForAssigned(system: Awaited<ReturnType<typeof startSystem>>, pattern: string, expected: number): Promise<number[]> {
+  const deadline = Date.now() + 180_000;
+  let lat: number[] = [];
+  while (Date.now() < deadline) {
+    const rows = await system.db.sql<{ ms: number }[]>`
+      select extract(epoch from (e.at - l.created_at)) * 1000 as ms from leads l join lead_events e on e.lead_id = l.id and e.type = 'assigned'
+      where l.email like ${pattern}`;
+    lat = rows.map((r) => Number(r.ms));
+    if (lat.length >= expected) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return lat;
 }
 
 async function main() {
@@ -76,6 +94,23 @@ async function main() {
     const bareSeconds = (performance.now() - t1) / 1000;
     await temporal.close();
 
+    // Open loop: leads arrive at RATE per second whatever the answers take (a closed loop of 32 clients would
+    // measure queueing in front of the server rather than the time to accept one lead).
+    await waitForAssigned(system, 'open%', 0);
+    const openAccept: number[] = [];
+    const openStarted = performance.now();
+    await Promise.all(Array.from({ length: OPEN_N }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, (i * 1000) / RATE));
+      const t0 = performance.now();
+      await fetch(`${base}/api/leads/web-form`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Open Lead ${i}`, email: `open${i}@bench-open-${i % 40}.de`, company: `Open ${i % 40} AG`, country: ['DE', 'SE', 'FR'][i % 3], productInterest: 'analytics' }),
+      });
+      openAccept.push(performance.now() - t0);
+    }));
+    const openSeconds = (performance.now() - openStarted) / 1000;
+    const openLat = await waitForAssigned(system, 'open%@bench-open-%', OPEN_N);
+
     const leadsPerSec = accepted / acceptSeconds;
     const startsPerSec = N / bareSeconds;
     const rows = [
@@ -88,6 +123,11 @@ async function main() {
       { measure: 'capture->assigned p99 (ms)', value: Number(pct(lat, 99).toFixed(0)), goal: '< 1000' },
       { measure: 'leads assigned', value: lat.length, goal: `${accepted}` },
       { measure: 'all assigned after (s)', value: Number(allDone.toFixed(2)), goal: '' },
+      { measure: `open loop: ${OPEN_N} leads arriving at ${RATE}/s, accept p50 (ms)`, value: Number(pct(openAccept, 50).toFixed(1)), goal: '' },
+      { measure: `open loop: accept p99 (ms)`, value: Number(pct(openAccept, 99).toFixed(1)), goal: '< 50' },
+      { measure: `open loop: capture->assigned p50 (ms)`, value: Number(pct(openLat, 50).toFixed(0)), goal: '' },
+      { measure: `open loop: capture->assigned p99 (ms)`, value: Number(pct(openLat, 99).toFixed(0)), goal: '< 1000' },
+      { measure: `open loop: achieved arrival rate (leads/s)`, value: Number((OPEN_N / openSeconds).toFixed(1)), goal: '' },
     ];
     console.log(`\nbench/lifecycle: ${N} leads, concurrency ${CONCURRENCY}, embedded Temporal dev server + ${dbUrl ? 'Postgres server' : 'PGlite'}\n`);
     printTable(rows);
