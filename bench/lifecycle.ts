@@ -13,8 +13,8 @@ import { printTable } from './lib/table';
 const N = Number(process.env.BENCH_LEADS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 /** Arrival rate of the open-loop phase (leads/s): how a web form is really hit, one request per arrival. */
-const RATE = Number(process.env.BENCH_RATE ?? 50);
-const OPEN_N = Number(process.env.BENCH_OPEN_LEADS ?? 250);
+const RATE = Number(process.env.BENCH_RATE ?? 10);
+const OPEN_N = Number(process.env.BENCH_OPEN_LEADS ?? 150);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,6 +59,25 @@ async function main() {
     // Warm up (bundle caches, JIT, connections).
     await pool(20, 4, (i) => fetch(`${base}/api/leads/web-form`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Warm ${i}`, email: `warm${i}@bench-warm.de`, country: 'DE' }) }));
 
+    // Open loop: leads arrive at RATE per second whatever the answers take (a closed loop of 32 clients would
+    // measure queueing in front of the server rather than the time to accept one lead).
+    const openAccept: number[] = [];
+    const openStarted = performance.now();
+    await Promise.all(Array.from({ length: OPEN_N }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, (i * 1000) / RATE));
+      const t0 = performance.now();
+      await fetch(`${base}/api/leads/web-form`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Open Lead ${i}`, email: `open${i}@bench-open-${i % 40}.de`, company: `Open ${i % 40} AG`, country: ['DE', 'SE', 'FR'][i % 3], productInterest: 'analytics' }),
+      });
+      openAccept.push(performance.now() - t0);
+    }));
+    const openSeconds = (performance.now() - openStarted) / 1000;
+    const openLat = await waitForAssigned(system, 'open%@bench-open-%', OPEN_N);
+
+    // Let the open-loop leads finish their first steps before the burst.
+    await new Promise((r) => setTimeout(r, 5000));
+
     const accept: number[] = [];
     const started = performance.now();
     const results = await pool(N, CONCURRENCY, async (i) => {
@@ -93,23 +112,6 @@ async function main() {
     await pool(N, CONCURRENCY, (i) => temporal.client.workflow.start(smokeWorkflow, { taskQueue: 'bench-bare-no-worker', workflowId: `bare-${i}-${Date.now()}`, args: [{ note: 'bare' }] }));
     const bareSeconds = (performance.now() - t1) / 1000;
     await temporal.close();
-
-    // Open loop: leads arrive at RATE per second whatever the answers take (a closed loop of 32 clients would
-    // measure queueing in front of the server rather than the time to accept one lead).
-    await waitForAssigned(system, 'open%', 0);
-    const openAccept: number[] = [];
-    const openStarted = performance.now();
-    await Promise.all(Array.from({ length: OPEN_N }, async (_, i) => {
-      await new Promise((r) => setTimeout(r, (i * 1000) / RATE));
-      const t0 = performance.now();
-      await fetch(`${base}/api/leads/web-form`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Open Lead ${i}`, email: `open${i}@bench-open-${i % 40}.de`, company: `Open ${i % 40} AG`, country: ['DE', 'SE', 'FR'][i % 3], productInterest: 'analytics' }),
-      });
-      openAccept.push(performance.now() - t0);
-    }));
-    const openSeconds = (performance.now() - openStarted) / 1000;
-    const openLat = await waitForAssigned(system, 'open%@bench-open-%', OPEN_N);
 
     const leadsPerSec = accepted / acceptSeconds;
     const startsPerSec = N / bareSeconds;

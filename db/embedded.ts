@@ -1,4 +1,7 @@
+import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -31,5 +34,46 @@ export async function startEmbeddedPostgres(opts: { dir?: string; port?: number 
       await server.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
     },
+  };
+}
+
+/**
+ * Same as startEmbeddedPostgres, in a child process (db/pglite-process.ts): PGlite's query work then runs beside the
+ * API and the worker instead of on their event loop. The child stops when asked, or when this process goes away.
+ */
+export async function startEmbeddedPostgresProcess(opts: { dir?: string } = {}): Promise<EmbeddedPostgres> {
+  if (opts.dir) mkdirSync(opts.dir, { recursive: true });
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'pglite-process.ts');
+  const child = fork(script, opts.dir ? [opts.dir] : [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('embedded Postgres (PGlite) did not start within 60 s')), 60_000);
+    child.once('message', (m: { url?: string }) => {
+      clearTimeout(timer);
+      if (m.url) resolve(m.url);
+      else reject(new Error('embedded Postgres (PGlite) failed to start'));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded Postgres (PGlite) exited at start (code ${code}); is ${opts.dir ?? 'the data folder'} in use by another Leadflow?`));
+    });
+  });
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  return {
+    url,
+    stop: () => new Promise<void>((resolve) => {
+      process.removeListener('exit', kill);
+      if (child.exitCode !== null) return resolve();
+      const hard = setTimeout(() => child.kill('SIGKILL'), 8000);
+      child.once('exit', () => {
+        clearTimeout(hard);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    }),
   };
 }

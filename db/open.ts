@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { assertDatabaseReachable, createSql, type Sql } from './client';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import { startEmbeddedPostgres, startEmbeddedPostgresProcess, type EmbeddedPostgres } from './embedded';
 
 export interface Database {
   sql: Sql;
@@ -14,11 +14,12 @@ export interface Database {
  * Connects to DATABASE_URL, or starts embedded PGlite persisted under DATA_DIR/pglite.
  * Fails with the address tried when Postgres does not answer within 10 s.
  */
-export async function openDatabase(config: { DATABASE_URL?: string; dataDir: string }, opts: { memory?: boolean } = {}): Promise<Database> {
+export async function openDatabase(config: { DATABASE_URL?: string; dataDir: string }, opts: { memory?: boolean; inProcess?: boolean } = {}): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = config.DATABASE_URL;
   if (!url) {
-    embedded = await startEmbeddedPostgres({ dir: opts.memory ? undefined : join(config.dataDir, 'pglite') });
+    const dir = opts.memory ? undefined : join(config.dataDir, 'pglite');
+    embedded = opts.inProcess ? await startEmbeddedPostgres({ dir }) : await startEmbeddedPostgresProcess({ dir });
     url = embedded.url;
   }
   const sql = createSql(url, { max: embedded ? 1 : 10 });
