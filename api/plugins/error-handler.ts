@@ -13,10 +13,15 @@ export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       if (hasZodFastifySchemaValidationErrors(err)) {
-        const problems: Problem[] = err.validation.map((v) => ({
-          path: [err.validationContext ?? 'body', ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
-          message: v.message ?? 'is invalid',
-        }));
+        const problems: Problem[] = err.validation.flatMap((v) => {
+          const base = [err.validationContext ?? 'body', ...String(v.instancePath ?? '').split('/').filter(Boolean)];
+          // An unknown field is named by itself, so the client sees which one to drop.
+          const keys = (v.params as { keys?: unknown } | undefined)?.keys;
+          if (v.keyword === 'unrecognized_keys' && Array.isArray(keys) && keys.length) {
+            return keys.map((k) => ({ path: [...base, String(k)].join('.'), message: 'is not a known field' }));
+          }
+          return [{ path: base.join('.'), message: v.message ?? 'is invalid' }];
+        });
         return reply.status(400).send({
           error: 'bad_request',
           message: problems.map((p) => `${p.path}: ${p.message}`).join('; '),

@@ -121,6 +121,9 @@ describe('lead lifecycle on the real dev server and Postgres', () => {
     const noContact = await capture({ name: 'X' });
     expect(noContact.statusCode).toBe(400);
     expect(noContact.json().problems[0].path).toBe('body.email');
+    const unknownField = await capture({ name: 'X', email: 'x@y.de', owner: 'u-anna' });
+    expect(unknownField.statusCode).toBe(400);
+    expect(unknownField.json().problems).toEqual([{ path: 'body.owner', message: 'is not a known field' }]);
     const badInterest = await capture({ name: 'X', email: 'x@y.de', productInterest: 'spaceships' });
     expect(badInterest.statusCode).toBe(422);
     expect(badInterest.json().message).toMatch(/productInterest/);
