@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultPipeline } from '../../engine/pipeline/default-pipeline';
 import type { PipelineDocument } from '../../engine/pipeline/schema';
-import { logVisitUpdate } from '../../engine/lead/messages';
+import { createOfferUpdate, getLeadQuery, logVisitUpdate, qualifyUpdate, setOfferStatusUpdate } from '../../engine/lead/messages';
 import type { LeadWorkflowInput } from '../../engine/lead/types';
 import { leadWorkflow } from '../../engine/lead/workflow';
 import { findTemporalBinaries } from '../../runtime/temporal-cli';
@@ -62,7 +62,13 @@ describe('SLA reminders and escalation are durable timers (time-skipping test se
   const events = async (leadId: string) => (await db.sql<{ type: string }[]>`select type from lead_events where lead_id = ${leadId} order by id`).map((e) => e.type);
 
   it('reminds the owner after 2 days and escalates to the manager at 5 days when nobody calls', async () => {
-    const { leadId } = await start('nobody-calls@timer.de');
+    const { leadId, handle } = await start('nobody-calls@timer.de');
+    const view = await handle.query(getLeadQuery);
+    expect(view).toMatchObject({ stage: 'qualification', nodeId: 'qualify' });
+    // The next deadline is the contact reminder, 48 hours after the lead entered qualification.
+    const dueIn = new Date(view.nextDeadline!).getTime() - (await env.currentTimeMs());
+    expect(dueIn).toBeGreaterThan(47 * 3_600_000);
+    expect(dueIn).toBeLessThanOrEqual(48 * 3_600_000);
     await env.sleep('47 hours');
     expect(await events(leadId)).not.toContain('reminded');
     await env.sleep('2 hours');
@@ -86,5 +92,23 @@ describe('SLA reminders and escalation are durable timers (time-skipping test se
     await eventually(async () => (await events(leadId)).filter((t) => t === 'reminder_skipped').length === 2);
     expect(await events(leadId)).not.toContain('reminded');
     expect(await db.sql`select 1 from mail_outbox where lead_id = ${leadId} and template in ('reminder', 'escalation')`).toHaveLength(0);
+  });
+
+  it('asks the owner to follow up an offer that was sent and not confirmed within 3 days', async () => {
+    const { leadId, handle } = await start('offer-followup@timer.de');
+    const [owner] = await db.sql<{ owner_id: string }[]>`select owner_id from leads where id = ${leadId}`;
+    const by = owner!.owner_id;
+    await handle.executeUpdate(logVisitUpdate, { args: [{ visitId: `v-${leadId}`, type: 'phone', status: 'initial_contact', occurredAt: new Date().toISOString(), repId: by }] });
+    await handle.executeUpdate(qualifyUpdate, { args: [{ by }] });
+    await eventually(async () => (await handle.query(getLeadQuery)).stage === 'offer');
+    await handle.executeUpdate(createOfferUpdate, { args: [{ by, offerId: `off-${leadId}`, lines: [{ product: 'crm-suite', options: ['cloud'], quantity: 10, unitPrice: 50 }] }] });
+    await handle.executeUpdate(setOfferStatusUpdate, { args: [{ by, offerId: `off-${leadId}`, status: 'sent' }] });
+    await env.sleep('71 hours');
+    expect(await db.sql`select 1 from tasks where lead_id = ${leadId} and kind = 'offer_confirmation'`).toHaveLength(0);
+    await env.sleep('2 hours');
+    await eventually(async () => (await db.sql`select 1 from tasks where lead_id = ${leadId} and kind = 'offer_confirmation' and not done`).length === 1);
+    // Confirming the offer closes the follow-up task.
+    await handle.executeUpdate(setOfferStatusUpdate, { args: [{ by, offerId: `off-${leadId}`, status: 'confirmed' }] });
+    expect(await db.sql`select 1 from tasks where lead_id = ${leadId} and kind = 'offer_confirmation' and not done`).toHaveLength(0);
   });
 });
