@@ -111,4 +111,28 @@ describe('SLA reminders and escalation are durable timers (time-skipping test se
     await handle.executeUpdate(setOfferStatusUpdate, { args: [{ by, offerId: `off-${leadId}`, status: 'confirmed' }] });
     expect(await db.sql`select 1 from tasks where lead_id = ${leadId} and kind = 'offer_confirmation' and not done`).toHaveLength(0);
   });
+
+  it('picks up where it left off after continue-as-new: pending reminders re-armed, decisions still work', async () => {
+    const leadId = `lead-${randomBytes(6).toString('hex')}`;
+    await db.sql`insert into leads (id, dedupe_key, source, name, email, country, pipeline_id, pipeline_version, stage, node_id, owner_id, team_id)
+                 values (${leadId}, ${`email:${leadId}@resume.de`}, 'web', 'Resumed Lead', ${`${leadId}@resume.de`}, 'DE', 'default', 1, 'qualification', 'qualify', 'u-anna', 'team-dach')`;
+    const now = await env.currentTimeMs();
+    const input = {
+      leadId, dedupeKey: `email:${leadId}@resume.de`, pipelineId: 'default', pipelineVersion: 1, pipeline,
+      capture: { submissionId: leadId, source: 'web' as const, name: 'Resumed Lead', capturedAt: new Date(now).toISOString() },
+      resume: {
+        nodeId: 'qualify', stage: 'qualification', status: 'open' as const, score: 30, grade: 'B' as const, ownerId: 'u-anna', managerId: 'u-mia',
+        qualified: false, opportunityId: null, offers: [], visits: 0, submissions: [leadId], engagements: 0, openTasks: [], nextDeadline: null,
+        closed: false, lostReason: null, visitsPerNode: { capture: 1, score: 1, route: 1, hot: 1, qualification: 1, qualify: 1 }, timeoutsPerNode: {},
+        pendingDecision: null, captured: true,
+        reminders: [{ rule: 'contact-sla', key: `${leadId}:qualification:1:contact-sla:stage`, dueAt: now + 3_600_000, recipient: 'owner', template: 'reminder', kind: 'contact_sla', ruleSetId: 'reminder-default' }],
+      },
+    };
+    const handle = await env.client.workflow.start(leadWorkflow, { taskQueue, workflowId: leadId, args: [input as unknown as LeadWorkflowInput] });
+    expect((await handle.query(getLeadQuery)).nextDeadline).toBe(new Date(now + 3_600_000).toISOString());
+    await env.sleep('61 minutes');
+    await eventually(async () => (await events(leadId)).includes('reminded'));
+    await handle.executeUpdate(qualifyUpdate, { args: [{ by: 'u-anna' }] });
+    await eventually(async () => (await handle.query(getLeadQuery)).stage === 'offer');
+  });
 });
