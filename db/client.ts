@@ -18,8 +18,9 @@ export function createSql(url: string, opts: { max?: number } = {}): Sql {
     connect_timeout: 8,
     idle_timeout: 30,
     onnotice: () => undefined,
-    // bigint counts come back as JS numbers; our counts are far below 2^53.
-    types: { bigint: postgres.BigInt },
+    // int8 (ids, counts, pointers) comes back as a JS number, not a string or BigInt (which JSON cannot carry);
+    // our values stay far below 2^53.
+    types: { bigint: { to: 20, from: [20], parse: (x: string) => Number(x), serialize: (x: number) => String(x) } },
     transform: { undefined: null },
   }) as unknown as Sql;
 }

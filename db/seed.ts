@@ -35,10 +35,11 @@ export const defaultConstants: { category: string; code: string; label: string }
 
 /** Constants every installation needs (visit types, statuses, reasons): inserted when missing, never overwritten. */
 export async function ensureConstants(sql: Sql): Promise<void> {
-  for (const [i, c] of defaultConstants.entries()) {
-    await sql`insert into constants (category, code, label, sort) values (${c.category}, ${c.code}, ${c.label}, ${i})
-              on conflict do nothing`;
-  }
+  await sql`
+    insert into constants (category, code, label, sort)
+    select * from unnest(${defaultConstants.map((c) => c.category)}::text[], ${defaultConstants.map((c) => c.code)}::text[],
+                         ${defaultConstants.map((c) => c.label)}::text[], ${defaultConstants.map((_, i) => i)}::int[])
+    on conflict do nothing`;
 }
 
 /**
@@ -46,7 +47,6 @@ export async function ensureConstants(sql: Sql): Promise<void> {
  * Returns the generated demo passwords once, so `npm start` can print them.
  */
 export async function loadDemoData(sql: Sql): Promise<{ created: boolean; passwords?: Record<string, string> }> {
-  await ensureConstants(sql);
   const [done] = await sql`select 1 from settings where key = 'demo_loaded'`;
   if (done) return { created: false };
   // Random per installation, argon2-hashed; the plain passwords are returned once for `npm start` to print.

@@ -11,7 +11,6 @@ import { createLeadflowWorker } from '../workers/worker';
 import type { Config } from './config';
 import { ensureWritableDataDir } from './data-dir';
 import { Teardown } from './lifecycle';
-import { createLogger } from './logger';
 import { connectClient, connectWorker } from './temporal-connect';
 import { portInUse, startTemporalDevServer } from './temporal-dev-server';
 import { installTemporalRuntime } from './temporal-runtime';
@@ -81,7 +80,6 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     let seeded: RunningSystem['seeded'];
     if (parts.demo && config.DEMO_DATA) seeded = await loadDemoData(db.sql);
 
-    const logger = createLogger(config.LOG_LEVEL);
     const appUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
 
     let worker: Worker | undefined;
@@ -116,7 +114,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
 
     return {
       config, db, temporalAddress, temporalUiUrl, app, appUrl: app ? appUrl : undefined, worker, seeded,
-      stop: () => teardown.run((m) => logger.warn(m)),
+      stop: () => teardown.run(log),
     };
   } catch (err) {
     await teardown.run();

@@ -15,10 +15,7 @@ export function createCustomActivities({ sql }: ActivityDeps) {
       const input = def.input.safeParse(a.input);
       if (!input.success) throw ApplicationFailure.nonRetryable(`custom activity ${a.activity}: ${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'InvalidInput');
       const [lead] = await sql<Record<string, unknown>[]>`select * from leads where id = ${a.leadId}`;
-      const output = def.output.parse(await def.run(input.data, { leadId: a.leadId, key: a.key, lead: lead ?? {} }));
-      if (a.activity === 'classifyAccount' && lead?.account_id) {
-        await sql`update accounts set importance = ${(output as { importance: string }).importance} where id = ${lead.account_id as string}`;
-      }
+      const output = def.output.parse(await def.run(input.data, { leadId: a.leadId, key: a.key, lead: lead ?? {}, sql }));
       await sql`update leads set node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`;
       await recordEvent(sql, { key: `${a.key}:custom`, leadId: a.leadId, type: 'custom_activity', context: { activity: a.activity, input: input.data, output } });
       return output;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Sql } from '../db/client';
 
 /**
  * Custom activities developers add to the palette. Register one with a typed input schema and a handler;
@@ -18,7 +19,8 @@ export interface CustomActivity<I extends z.ZodType = z.ZodType, O extends z.Zod
   description?: string;
   input: I;
   output: O;
-  run(input: z.output<I>, ctx: { leadId: string; key: string; lead: Record<string, unknown> }): Promise<z.input<O>>;
+  /** `key` is the idempotency key of this pipeline step; `sql` is the worker's database pool for the activity's own writes. */
+  run(input: z.output<I>, ctx: { leadId: string; key: string; lead: Record<string, unknown>; sql: Sql }): Promise<z.input<O>>;
 }
 
 const registry = new Map<string, CustomActivity>();

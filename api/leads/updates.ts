@@ -15,13 +15,8 @@ export async function runLeadUpdate<T>(app: FastifyInstance, leadId: string, fn:
       const cause = (err.cause as Error | undefined)?.message ?? err.message;
       throw new DomainError('conflict', cause);
     }
-    if (err instanceof WorkflowNotFoundError || /already completed|workflow execution already completed|not found/i.test((err as Error).message ?? '')) {
+    if (err instanceof WorkflowNotFoundError || /already completed|not found/i.test((err as Error).message ?? '')) {
       throw new DomainError('conflict', 'this lead is closed (won or lost); no further actions are possible');
-    }
-    // Validator rejections arrive as an update failure too on some servers; keep their message.
-    const e = err as { cause?: { message?: string }; message?: string };
-    if (e.cause?.message && /cannot|needs|already|qualify|closed|not accepted|does not belong|no offer/i.test(e.cause.message)) {
-      throw new DomainError('conflict', e.cause.message);
     }
     throw err;
   }

@@ -75,25 +75,27 @@ export interface LeadSnapshot {
   /** Rep decision waiting to be consumed by a `wait` node. */
   pendingDecision: string | null;
   captured: boolean;
+  /** Keys of reminders that already fired (a replanning never arms them again). */
+  firedReminders: string[];
+  /** Reminders still pending when the workflow continued as new; the next run re-arms them. */
+  reminders?: ScheduledReminder[];
+}
+
+/** A reminder timer armed in the current stage. */
+export interface ScheduledReminder {
+  rule: string;
+  key: string;
+  /** Workflow time (ms) at which it fires. */
+  dueAt: number;
+  recipient: 'owner' | 'manager';
+  template: string;
+  kind: string;
+  ruleSetId: string;
 }
 
 /** What queries return: stage, score, owner, open tasks and the next deadline. */
-export interface LeadView {
-  leadId: string;
-  pipelineId: string;
-  pipelineVersion: number;
-  nodeId: string;
-  stage: string;
-  status: LeadStatus;
-  score: number;
-  grade: 'A' | 'B' | 'C' | null;
-  ownerId: string | null;
-  qualified: boolean;
-  offers: OfferState[];
-  openTasks: OpenTask[];
-  nextDeadline: string | null;
-  closed: boolean;
-}
+export type LeadView = { leadId: string; pipelineId: string; pipelineVersion: number } & Pick<LeadSnapshot,
+  'nodeId' | 'stage' | 'status' | 'score' | 'grade' | 'ownerId' | 'qualified' | 'offers' | 'openTasks' | 'nextDeadline' | 'closed'>;
 
 export interface LeadOutcome {
   result: 'won' | 'lost';

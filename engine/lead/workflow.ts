@@ -8,7 +8,7 @@ import type { NodeOf, PipelineDocument, PipelineNode } from '../pipeline/schema'
 import * as msg from './messages';
 import * as play from './rules-of-play';
 import { Mutex } from './mutex';
-import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput } from './types';
+import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput, ScheduledReminder } from './types';
 
 // Side effects that leave the process (mail, developer activities) are regular activities: scheduled by the server,
 // retried with backoff for as long as it takes.
@@ -34,19 +34,10 @@ function initialSnapshot(input: LeadWorkflowInput): LeadSnapshot {
     nodeId: trigger.id, stage: 'captured', status: 'open', score: 0, grade: null, ownerId: null, managerId: null,
     qualified: false, opportunityId: null, offers: [], visits: 0, submissions: [input.capture.submissionId], engagements: 0,
     openTasks: [], nextDeadline: null, closed: false, lostReason: null, visitsPerNode: {}, timeoutsPerNode: {},
-    pendingDecision: null, captured: false,
+    pendingDecision: null, captured: false, firedReminders: [],
   };
 }
 
-interface ScheduledReminder {
-  rule: string;
-  key: string;
-  dueAt: number;
-  recipient: 'owner' | 'manager';
-  template: string;
-  kind: string;
-  ruleSetId: string;
-}
 
 /**
  * One lead, from capture to won or lost: interprets the pipeline version it started with. Every decision
@@ -57,6 +48,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   const doc: PipelineDocument = input.pipeline;
   const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
   const s: LeadSnapshot = input.resume ?? initialSnapshot(input);
+  s.firedReminders ??= [];
   const leadId = input.leadId;
   const lock = new Mutex();
   let reminders: ScheduledReminder[] = [];
@@ -184,7 +176,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     for (const r of planned) {
       // One timer per rule per trigger: the offer follow-up re-arms for every new "sent".
       const key = `${leadId}:${stageKey}:${r.rule}:${r.trigger}`;
-      if (reminders.some((x) => x.key === key) || s.submissions.includes(`fired:${key}`)) continue;
+      if (reminders.some((x) => x.key === key) || s.firedReminders.includes(key)) continue;
       const rem: ScheduledReminder = { rule: r.rule, key, dueAt: plannedAt + r.delayHours * HOUR, recipient: r.recipient, template: r.template, kind: r.kind, ruleSetId };
       reminders.push(rem);
       armReminder(rem);
@@ -200,7 +192,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
         await lock.run(async () => {
           if (s.closed) return;
           const r = await acts.fireReminder({ leadId, key: rem.key, ruleSetId: rem.ruleSetId, rule: rem.rule, recipient: rem.recipient, template: rem.template, kind: rem.kind });
-          s.submissions.push(`fired:${rem.key}`);
+          s.firedReminders.push(rem.key);
           if (r.fired) s.openTasks = await db.openTasks({ leadId });
         });
       } catch (err) {
@@ -248,11 +240,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     s.captured = true;
   } else if (s.stage !== 'captured') {
     // Resumed after continue-as-new inside a stage: re-arm the reminders that were pending.
-    const node = nodes.get(s.nodeId);
-    stageNode = findStageOf(doc, s.nodeId, s.stage);
-    if (stageNode && node) {
+    stageNode = (doc.nodes.find((n) => n.type === 'stage' && n.config.name === s.stage) as NodeOf<'stage'> | undefined) ?? null;
+    if (stageNode) {
       enterStageScope();
-      for (const r of (input.resume as LeadSnapshot & { reminders?: ScheduledReminder[] }).reminders ?? []) {
+      for (const r of s.reminders ?? []) {
         reminders.push(r);
         armReminder(r);
       }
@@ -347,16 +338,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
     if (!outcome && workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      leaveStageForContinue();
-      await continueAsNew<typeof leadWorkflow>({ ...input, resume: { ...s, reminders } as LeadSnapshot });
+      reminderScope?.cancel(); // the next run re-arms the pending reminders from the snapshot
+      await continueAsNew<typeof leadWorkflow>({ ...input, resume: { ...s, reminders } });
     }
   }
   await condition(allHandlersFinished);
   return outcome!;
-
-  function leaveStageForContinue(): void {
-    reminderScope?.cancel();
-  }
 
   /** Waits for what the node waits for; returns the branch to leave by, or null when the lead is being closed. */
   async function waitFor(node: NodeOf<'wait'>): Promise<string | null> {
@@ -402,8 +389,4 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     s.timeoutsPerNode[node.id] = 0;
     return branch ?? null;
   }
-}
-
-function findStageOf(doc: PipelineDocument, _nodeId: string, stage: string): NodeOf<'stage'> | null {
-  return (doc.nodes.find((n) => n.type === 'stage' && n.config.name === stage) as NodeOf<'stage'> | undefined) ?? null;
 }

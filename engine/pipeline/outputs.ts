@@ -39,7 +39,7 @@ export function edgeFrom(doc: Pick<PipelineDocument, 'edges'>, nodeId: string, b
   return doc.edges.find((e) => e.source === nodeId && (e.branch ?? undefined) === branch);
 }
 
-/** The stage name a node belongs to: the last `stage` node on the way in, for counts per stage. */
+/** True for the won and lost ends of a pipeline. */
 export function isEnd(node: PipelineNode): boolean {
   return node.type === 'end_won' || node.type === 'end_lost';
 }

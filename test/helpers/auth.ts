@@ -27,9 +27,14 @@ export async function createUser(
   const passwordHash = opts.password ? await hash(opts.password) : null;
   await sql`insert into users (id, email, name, role, team_id, capacity, territory, password_hash)
             values (${id}, ${email}, ${id}, ${opts.role}, ${opts.teamId ?? null}, ${opts.capacity ?? 50}, ${opts.territory ?? []}, ${passwordHash})`;
+  return { id, email, role: opts.role, teamId: opts.teamId ?? null, headers: await bearerHeaders(sql, id), password: opts.password };
+}
+
+/** A bearer session for an existing user (e.g. a demo rep the router picked), straight in the database. */
+export async function bearerHeaders(sql: Sql, userId: string): Promise<{ authorization: string }> {
   const token = newSecret('lft');
-  await sql`insert into sessions (id, user_id, kind, expires_at) values (${hashToken(token)}, ${id}, 'bearer', now() + interval '1 day')`;
-  return { id, email, role: opts.role, teamId: opts.teamId ?? null, headers: { authorization: `Bearer ${token}` }, password: opts.password };
+  await sql`insert into sessions (id, user_id, kind, expires_at) values (${hashToken(token)}, ${userId}, 'bearer', now() + interval '1 day')`;
+  return { authorization: `Bearer ${token}` };
 }
 
 export interface CookieSession {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type TestUser } from '../helpers/auth';
-import { headersFor, seedDefaults } from '../helpers/seed';
+import { bearerHeaders, createUser, type TestUser } from '../helpers/auth';
+import { seedDefaults } from '../helpers/seed';
 import { startSmtpServer } from '../helpers/smtp';
 import { saveHistory } from '../helpers/histories';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
@@ -50,7 +50,7 @@ describe('lead lifecycle on the real dev server and Postgres', () => {
     const mail = await eventually(async () => smtp.mails.find((m) => m.to.includes(owner!.email)));
     expect(mail.raw).toMatch(/New lead for you: Ana Weber/);
 
-    const rep = await headersFor(stack.db.sql, assigned.lead.ownerId!);
+    const rep = await bearerHeaders(stack.db.sql, assigned.lead.ownerId!);
     // The lead is in qualification when it is hot, in nurturing otherwise; qualify works from both.
     expect(['qualification', 'nurturing']).toContain(assigned.lead.stage);
     expect((await post(rep, `/api/leads/${leadId}/visits`, { type: 'phone', status: 'initial_contact', outcome: 'interested' })).statusCode).toBe(200);
@@ -81,7 +81,7 @@ describe('lead lifecycle on the real dev server and Postgres', () => {
     const { leadId } = (await capture({ name: 'Bo Illegal', email: 'bo@illegal-test.se', country: 'SE', productInterest: 'analytics' })).json() as { leadId: string };
     // Wait until the pipeline rests at a wait node (qualification or nurturing), so nothing else is moving.
     const before = await eventually(async () => { const l = await get(leadId); return l?.lead.ownerId && ['qualify', 'nurture-wait'].includes(l.lead.nodeId ?? '') ? l : undefined; });
-    const rep = await headersFor(stack.db.sql, before.lead.ownerId!);
+    const rep = await bearerHeaders(stack.db.sql, before.lead.ownerId!);
     const r = await post(rep, `/api/leads/${leadId}/won`, {});
     expect(r.statusCode).toBe(409);
     expect(r.json().message).toMatch(/qualified lead with an accepted offer/);
@@ -105,7 +105,7 @@ describe('lead lifecycle on the real dev server and Postgres', () => {
   it('loses a lead with a reason', async () => {
     const { leadId } = (await capture({ name: 'Dora Lost', email: 'dora@lost-test.fr', country: 'FR' })).json() as { leadId: string };
     const l = await eventually(async () => { const x = await get(leadId); return x?.lead.ownerId ? x : undefined; });
-    const rep = await headersFor(stack.db.sql, l.lead.ownerId!);
+    const rep = await bearerHeaders(stack.db.sql, l.lead.ownerId!);
     expect((await post(rep, `/api/leads/${leadId}/lost`, { reason: 'nonsense' })).statusCode).toBe(422);
     const lost = await post(rep, `/api/leads/${leadId}/lost`, { reason: 'competition' });
     expect(lost.statusCode, lost.body).toBe(200);

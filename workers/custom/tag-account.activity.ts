@@ -11,6 +11,8 @@ registerCustomActivity({
   async run(input, ctx) {
     const size = Number(ctx.lead.company_size ?? 0);
     const importance: 'A' | 'B' | 'C' = size >= input.aThreshold ? 'A' : size >= input.bThreshold ? 'B' : 'C';
+    // Setting the same class again is harmless, so a retried step changes nothing more.
+    if (ctx.lead.account_id) await ctx.sql`update accounts set importance = ${importance} where id = ${String(ctx.lead.account_id)}`;
     return { importance };
   },
 });

@@ -3,7 +3,7 @@ import { leadFactsFor } from '../../db/lead-facts';
 import { checkConfiguration } from '../../rules/decide/configure';
 import { evaluateRules } from '../../rules/decide/evaluate';
 import { scoreLead } from '../../rules/decide/score';
-import { ruleSetDocumentSchema, type Condition } from '../../rules/schema';
+import { ruleSetDocumentSchema, type Condition, type ScoringRuleSet } from '../../rules/schema';
 import type { ActivityDeps } from '../deps';
 import { recordEvent } from './events';
 import { createRuleSetLoader } from './rule-cache';
@@ -15,8 +15,26 @@ async function factsOrFail(sql: ActivityDeps['sql'], leadId: string) {
 }
 
 /** Scoring, rule-based branching and configurator checks: every decision with its explanation in the event log. */
+type Branch = { id: string; label: string; when?: Record<string, unknown> };
+
 export function createScoreActivities({ sql }: ActivityDeps) {
   const load = createRuleSetLoader(sql);
+  // A decision node's branches are part of an immutable pipeline version: parse them once per worker and keep the
+  // same document object, so json-rules-engine builds its engine once instead of on every lead.
+  const decisions = new Map<string, ScoringRuleSet | null>();
+  const decisionDoc = (nodeId: string, branches: Branch[]): ScoringRuleSet | null => {
+    const key = JSON.stringify(branches);
+    if (decisions.has(key)) return decisions.get(key)!;
+    const rules = branches.filter((b) => b.when).map((b, i) => ({ name: b.id, priority: 1000 - i, conditions: b.when as Condition, event: { type: 'score', params: { points: 0 } } }));
+    let doc: ScoringRuleSet | null = null;
+    if (rules.length) {
+      const parsed = ruleSetDocumentSchema.safeParse({ name: `decision ${nodeId}`, kind: 'scoring', rules });
+      if (!parsed.success) throw ApplicationFailure.nonRetryable(`decision ${nodeId}: ${parsed.error.issues[0]?.message}`, 'InvalidInput');
+      doc = parsed.data as ScoringRuleSet;
+    }
+    decisions.set(key, doc);
+    return doc;
+  };
   return {
     async scoreLead(a: { leadId: string; ruleSetId: string; nodeId: string }): Promise<{ score: number; grade: 'A' | 'B' | 'C'; version: number }> {
       const rs = await load(a.ruleSetId, 'scoring');
@@ -34,15 +52,13 @@ export function createScoreActivities({ sql }: ActivityDeps) {
     },
 
     /** A decision node: the first branch whose conditions match, else "default". */
-    async decide(a: { leadId: string; nodeId: string; branches: { id: string; label: string; when?: Record<string, unknown> }[]; ruleSetId?: string }): Promise<{ branch: string }> {
+    async decide(a: { leadId: string; nodeId: string; branches: Branch[]; ruleSetId?: string }): Promise<{ branch: string }> {
       const facts = await factsOrFail(sql, a.leadId);
-      const rules = a.branches.filter((b) => b.when).map((b, i) => ({ name: b.id, priority: 1000 - i, conditions: b.when as Condition, event: { type: 'score', params: { points: 0 } } }));
       let branch = 'default';
       let matched: unknown[] = [];
-      if (rules.length) {
-        const parsed = ruleSetDocumentSchema.safeParse({ name: `decision ${a.nodeId}`, kind: 'scoring', rules });
-        if (!parsed.success) throw ApplicationFailure.nonRetryable(`decision ${a.nodeId}: ${parsed.error.issues[0]?.message}`, 'InvalidInput');
-        const evaluated = await evaluateRules(parsed.data, facts);
+      const doc = decisionDoc(a.nodeId, a.branches);
+      if (doc) {
+        const evaluated = await evaluateRules(doc, facts);
         const hit = a.branches.find((b) => evaluated.some((e) => e.rule.name === b.id && e.matched));
         if (hit) {
           branch = hit.id;
