@@ -1,44 +1,28 @@
-import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+// Thin bridge to react-router for the older screens (designer, rules, live): `Link`, `navigate` and `usePath`
+// keep their signatures; new code imports from 'react-router' directly.
+import type { AnchorHTMLAttributes } from 'react';
+import { Link as RouterLink, useLocation } from 'react-router';
 
-const listeners = new Set<() => void>();
-window.addEventListener('popstate', () => listeners.forEach((l) => l()));
+type Navigator = (to: string, opts?: { replace?: boolean }) => unknown;
+let navigator: Navigator | null = null;
 
-/** Client-side navigation (History API). */
+/** The app's router registers itself here so code outside components can navigate. */
+export function setNavigator(fn: Navigator) {
+  navigator = fn;
+}
+
+/** Client-side navigation. */
 export function navigate(to: string, replace = false) {
-  if (replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
-  listeners.forEach((l) => l());
+  if (navigator) void navigator(to, { replace });
+  else if (replace) location.replace(to);
+  else location.assign(to);
 }
 
 /** The current path; re-renders on navigation. */
 export function usePath(): string {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    const l = () => setPath(location.pathname);
-    listeners.add(l);
-    return () => void listeners.delete(l);
-  }, []);
-  return path;
-}
-
-/** Matches `/pipelines/:id` style patterns; returns the params or undefined. */
-export function match(pattern: string, path: string): Record<string, string> | undefined {
-  const p = pattern.split('/').filter(Boolean);
-  const s = path.split('/').filter(Boolean);
-  if (p.length !== s.length) return undefined;
-  const out: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    if (p[i]!.startsWith(':')) out[p[i]!.slice(1)] = decodeURIComponent(s[i]!);
-    else if (p[i] !== s[i]) return undefined;
-  }
-  return out;
+  return useLocation().pathname;
 }
 
 export function Link({ to, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
-  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
-    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
-    e.preventDefault();
-    navigate(to);
-  };
-  return <a href={to} onClick={onClick} {...rest} />;
+  return <RouterLink to={to} {...rest} />;
 }

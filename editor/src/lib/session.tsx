@@ -1,14 +1,31 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, setCsrfToken } from './api';
 
-export interface SessionUser { id: string; email: string; name: string; role: string }
-interface Session { user: SessionUser | null; loading: boolean; login(email: string, password: string): Promise<void>; logout(): Promise<void> }
+export type Role = 'rep' | 'manager' | 'ops' | 'admin';
+export interface SessionUser { id: string; email: string; name: string; role: Role | string; teamId?: string | null }
+interface Session {
+  user: SessionUser | null;
+  loading: boolean;
+  /** True when a signed-in session ran out (a 401 from any call); the sign-in page says so. */
+  expired: boolean;
+  login(email: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+}
 
 const SessionContext = createContext<Session | null>(null);
 
-export function SessionProvider({ children }: { children: ReactNode }) {
+/**
+ * Holds who is signed in. `onChange` runs when the user changes (sign-in, sign-out, expiry) so cached server state
+ * of the previous user is dropped.
+ */
+export function SessionProvider({ children, onChange }: { children: ReactNode; onChange?: () => void }) {
   const [user, setUser] = useState<SessionUser | null>(null);
   const [loading, setLoading] = useState(true);
+  const [expired, setExpired] = useState(false);
+  const userRef = useRef<SessionUser | null>(null);
+  userRef.current = user;
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
   const refresh = useCallback(async () => {
     try {
       const me = await api<{ user: SessionUser; csrfToken: string | null }>('/api/auth/me');
@@ -22,7 +39,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => {
     void refresh();
-    const onUnauthorized = () => setUser(null);
+    const onUnauthorized = () => {
+      if (!userRef.current) return;
+      setExpired(true);
+      setCsrfToken(null);
+      setUser(null);
+    };
     window.addEventListener('leadflow:unauthorized', onUnauthorized);
     return () => window.removeEventListener('leadflow:unauthorized', onUnauthorized);
   }, [refresh]);
@@ -30,14 +52,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const login = useCallback(async (email: string, password: string) => {
     const r = await api<{ user: SessionUser; csrfToken: string | null }>('/api/auth/login', { method: 'POST', body: { email, password } });
     setCsrfToken(r.csrfToken);
+    onChangeRef.current?.();
+    setExpired(false);
     setUser(r.user);
   }, []);
   const logout = useCallback(async () => {
     await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
     setCsrfToken(null);
+    setExpired(false);
     setUser(null);
+    onChangeRef.current?.();
   }, []);
-  return <SessionContext.Provider value={{ user, loading, login, logout }}>{children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={{ user, loading, expired, login, logout }}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): Session {
@@ -46,7 +72,17 @@ export function useSession(): Session {
   return s;
 }
 
-/** Loads `path` (re-loads when it changes); `reload()` fetches again. */
+/** The signed-in user (inside the shell, where a user always exists). */
+export function useUser(): SessionUser {
+  const { user } = useSession();
+  if (!user) throw new Error('useUser outside a signed-in page');
+  return user;
+}
+
+/**
+ * Loads `path` (re-loads when it changes); `reload()` fetches again.
+ * Kept for the older screens; new code uses TanStack Query hooks in its feature's `api/` folder.
+ */
 export function useApi<T>(path: string | null): { data: T | undefined; error: ApiError | undefined; loading: boolean; reload(): void } {
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: !!path });
   const [tick, setTick] = useState(0);

@@ -1,9 +1,11 @@
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
 import { useSession } from '../lib/session';
 
+/** Shown in place of any page while nobody is signed in; the URL stays, so sign-in returns to the same page. */
 export function LoginPage() {
-  const { login } = useSession();
+  const { login, expired } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
@@ -21,15 +23,18 @@ export function LoginPage() {
     }
   };
   return (
-    <div className="login-screen">
-      <form className="login-card" onSubmit={(e) => void submit(e)}>
-        <div className="brand brand-large"><span className="brand-mark">L</span> Leadflow</div>
-        <p className="muted">Sign in to design pipelines, rules and follow your leads.</p>
-        <label>E-mail<input name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required /></label>
-        <label>Password<input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required /></label>
-        {error && <div className="alert alert-error" role="alert">{error}</div>}
-        <button className="btn btn-primary btn-block" type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
-      </form>
-    </div>
+    <Center mih="100vh" bg="gray.0" p="md">
+      <Paper component="form" onSubmit={(e: FormEvent) => void submit(e)} withBorder shadow="sm" radius="lg" p="xl" w={380}>
+        <Stack gap="md">
+          <div className="brand brand-large"><span className="brand-mark">L</span> Leadflow</div>
+          <Text c="dimmed" size="sm">Sign in to work your leads, design pipelines and rules.</Text>
+          {expired && <Alert color="yellow" variant="light" role="status">Your session expired — sign in again.</Alert>}
+          <TextInput label="E-mail" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required />
+          <PasswordInput label="Password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
+          {error && <Alert color="red" variant="light" role="alert">{error}</Alert>}
+          <Button type="submit" loading={busy} fullWidth>Sign in</Button>
+        </Stack>
+      </Paper>
+    </Center>
   );
 }

@@ -1,0 +1,103 @@
+// The app's routes (react-router v7, data mode: createBrowserRouter).
+//
+// For page authors: read URL params with `useParams()` from 'react-router' (e.g. `const { id } = useParams()` in
+// AccountPage for `/accounts/:id`), search params with `useSearchParams()`, navigate with `useNavigate()` or
+// `<Link to>` / Mantine's `component={Link}`. Pages render inside the shell's scrolling area; wrap content in
+// `<div className="page">` (or `page page-wide`) for the standard width and padding.
+//
+// Chosen over TanStack Router: the routes here are few and flat, the pages take params as plain strings, and its
+// declarative routes need no code generation or route-tree typing while the screens are being written in parallel.
+import { Center, Loader } from '@mantine/core';
+import { createBrowserRouter, Navigate, Outlet, useParams, type RouteObject } from 'react-router';
+import { AccountPage } from '../features/accounts/components/AccountPage';
+import { AccountsPage } from '../features/accounts/components/AccountsPage';
+import { AdminPage } from '../features/admin/components/AdminPage';
+import { BoardPage } from '../features/board/components/BoardPage';
+import { InboxPage } from '../features/inbox/components/InboxPage';
+import { MyWorkPage } from '../features/inbox/components/MyWorkPage';
+import { LeadFinderPage } from '../features/leads/components/LeadFinderPage';
+import { LeadPage } from '../features/leads/components/LeadPage';
+import { TeamPage } from '../features/team/components/TeamPage';
+import { useSession } from '../lib/session';
+import { setNavigator } from '../lib/router';
+import { LiveView } from '../live/LiveView';
+import { LoginPage } from '../pages/Login';
+import { NotFoundPage } from '../pages/NotFound';
+import { OutboxPage } from '../pages/OutboxPage';
+import { PipelineDesigner } from '../pipeline/PipelineDesigner';
+import { PipelineList } from '../pipeline/PipelineList';
+import { RuleSetEditor } from '../rules/RuleSetEditor';
+import { RuleSetList } from '../rules/RuleSetList';
+import { homeOf } from './nav';
+import { Shell } from './Shell';
+
+/** Signed in: the shell around the page. Not signed in: the sign-in form at the same URL, which then shows the page. */
+function Root() {
+  const { user, loading } = useSession();
+  if (loading) return <Center h="100vh"><Loader /></Center>;
+  if (!user) return <LoginPage />;
+  return <Shell />;
+}
+
+function Home() {
+  const { user } = useSession();
+  return <Navigate to={homeOf(user?.role ?? 'rep')} replace />;
+}
+
+// The older screens take their ids as props; `key` remounts them when the id changes.
+function PipelineRoute() {
+  const { id = '', version } = useParams();
+  return <PipelineDesigner key={`${id}/${version ?? ''}`} pipelineId={id} version={version === undefined ? undefined : Number(version)} />;
+}
+function RuleSetRoute() {
+  const { id = '' } = useParams();
+  return <RuleSetEditor key={id} ruleSetId={id} />;
+}
+function LiveRoute() {
+  const { id = 'default' } = useParams();
+  return <LiveView key={id} pipelineId={id} />;
+}
+
+/** The designer, rules and live screens keep their own stylesheet rules under `.legacy`. */
+function Legacy() {
+  return <div className="legacy legacy-fill"><Outlet /></div>;
+}
+
+export const routes: RouteObject[] = [
+  {
+    path: '/',
+    element: <Root />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: 'work', element: <MyWorkPage /> },
+      { path: 'inbox', element: <InboxPage /> },
+      { path: 'leads', element: <LeadFinderPage /> },
+      { path: 'leads/:id', element: <LeadPage /> },
+      { path: 'board', element: <BoardPage /> },
+      { path: 'accounts', element: <AccountsPage /> },
+      { path: 'accounts/:id', element: <AccountPage /> },
+      { path: 'team', element: <TeamPage /> },
+      { path: 'admin', element: <AdminPage /> },
+      { path: 'outbox', element: <OutboxPage /> },
+      {
+        element: <Legacy />,
+        children: [
+          { path: 'pipelines', element: <PipelineList /> },
+          { path: 'pipelines/:id', element: <PipelineRoute /> },
+          { path: 'pipelines/:id/versions/:version', element: <PipelineRoute /> },
+          { path: 'rules', element: <RuleSetList /> },
+          { path: 'rules/:id', element: <RuleSetRoute /> },
+          { path: 'live', element: <LiveRoute /> },
+          { path: 'live/:id', element: <LiveRoute /> },
+        ],
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];
+
+export function createAppRouter() {
+  const router = createBrowserRouter(routes);
+  setNavigator((to, opts) => router.navigate(to, opts));
+  return router;
+}

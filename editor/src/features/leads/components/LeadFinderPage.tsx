@@ -1,0 +1,3 @@
+export function LeadFinderPage() {
+  return <div className="page">Leads</div>;
+}
