@@ -6,9 +6,10 @@ import { healthRoutes } from './health';
 import { leadRoutes } from './leads';
 import { pipelineRoutes } from './pipelines';
 import { ruleSetRoutes } from './rule-sets';
+import { savedViewRoutes } from './saved-views';
 import { smokeRoutes } from './smoke';
 import { userRoutes } from './users';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, ruleSetRoutes, leadRoutes, workRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, ruleSetRoutes, leadRoutes, workRoutes, savedViewRoutes];

@@ -11,14 +11,11 @@ import { anyUser, managers } from '../auth/types';
 import { DomainError, notFound } from '../errors';
 import { captureLead } from '../leads/capture';
 import { runLeadUpdate } from '../leads/updates';
+import { assertKnownFilters, exportColumns, exportLeads, findLeads, leadSchema, safeCell, toLead, type LeadRow } from '../leads/finder';
+import { leadExportParams, leadFilterSchema, leadFinderQuerySchema } from '../../engine/lead/workspace-schemas';
+import { audit } from '../auth/audit';
+import { stringify } from 'csv-stringify/sync';
 
-const leadSchema = z.object({
-  id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), company: z.string().nullable(),
-  country: z.string().nullable(), source: z.string(), status: z.string(), stage: z.string(), nodeId: z.string().nullable(),
-  score: z.number(), grade: z.string().nullable(), ownerId: z.string().nullable(), ownerName: z.string().nullable(),
-  productInterest: z.string().nullable(), pipelineId: z.string(), pipelineVersion: z.number(), formSubmissions: z.number(),
-  lostReason: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
-});
 const eventSchema = z.object({
   id: z.number(), type: z.string(), at: z.string(), actor: z.string().nullable(), stage: z.string().nullable(),
   context: z.record(z.string(), z.unknown()), cause: z.record(z.string(), z.unknown()).nullable(),
@@ -30,16 +27,6 @@ const viewSchema = z.object({
   offers: z.array(z.object({ id: z.string(), version: z.number(), status: z.string(), total: z.number() })),
 }).passthrough();
 const idParams = z.object({ id: z.string().min(1).max(80) });
-
-type LeadRow = Record<string, unknown> & { created_at: Date; updated_at: Date };
-const toLead = (r: LeadRow) => ({
-  id: r.id as string, name: r.name as string, email: (r.email as string) ?? null, phone: (r.phone as string) ?? null, company: (r.company as string) ?? null,
-  country: (r.country as string) ?? null, source: r.source as string, status: r.status as string, stage: r.stage as string, nodeId: (r.node_id as string) ?? null,
-  score: r.score as number, grade: (r.grade as string) ?? null, ownerId: (r.owner_id as string) ?? null, ownerName: (r.owner_name as string) ?? null,
-  productInterest: (r.product_interest as string) ?? null, pipelineId: r.pipeline_id as string, pipelineVersion: r.pipeline_version as number,
-  formSubmissions: r.form_submissions as number, lostReason: (r.lost_reason as string) ?? null,
-  createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
-});
 
 /** Capture (web form, partner, manual), the lead list and page, and every rep action as a workflow update. */
 export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -61,27 +48,24 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/leads', {
     config: { access: anyUser },
+    // Unknown parameters are refused before validation, so `?country=DE` can never silently return everything.
+    preValidation: async (req) => assertKnownFilters(req.query),
     schema: {
-      tags: ['leads'], summary: 'List leads you may see (filter and paginate)',
-      querystring: z.object({
-        stage: z.string().max(60).optional(), owner: z.string().max(80).optional(), grade: z.enum(['A', 'B', 'C']).optional(),
-        source: z.enum(['web', 'partner', 'import', 'manual']).optional(), status: z.string().max(20).optional(), nodeId: z.string().max(64).optional(),
-        q: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-      }),
+      tags: ['leads'], summary: 'Lead finder: leads you may see, filtered, sorted and paginated',
+      querystring: leadFinderQuerySchema,
       response: { 200: z.object({ total: z.number(), items: z.array(leadSchema) }) },
     },
-  }, async (req) => {
-    const q = req.query;
-    const sql = app.sql;
-    const where = sql`${leadScope(sql, req.user, 'l')}
-      ${q.stage ? sql`and l.stage = ${q.stage}` : sql``} ${q.owner ? sql`and l.owner_id = ${q.owner}` : sql``}
-      ${q.grade ? sql`and l.grade = ${q.grade}` : sql``} ${q.source ? sql`and l.source = ${q.source}` : sql``}
-      ${q.status ? sql`and l.status = ${q.status}` : sql``} ${q.nodeId ? sql`and l.node_id = ${q.nodeId}` : sql``}
-      ${q.q ? sql`and (l.name ilike ${'%' + q.q + '%'} or l.company ilike ${'%' + q.q + '%'} or l.email ilike ${'%' + q.q + '%'})` : sql``}`;
-    const [{ total }] = await sql<{ total: number }[]>`select count(*)::int as total from leads l where ${where}`;
-    const rows = await sql<LeadRow[]>`select l.*, u.name as owner_name from leads l left join users u on u.id = l.owner_id
-      where ${where} order by l.created_at desc, l.id limit ${q.limit} offset ${q.offset}`;
-    return { total, items: rows.map(toLead) };
+  }, async (req) => findLeads(app.sql, req.user!, req.query));
+
+  app.get('/api/leads/export.csv', {
+    config: { access: anyUser },
+    preValidation: async (req) => assertKnownFilters(req.query, leadExportParams),
+    schema: { tags: ['leads'], summary: 'The finder\'s leads as CSV (same filters and sort, up to 50,000 rows; audited)', querystring: leadFilterSchema },
+  }, async (req, reply) => {
+    const leads = await exportLeads(app.sql, req.user!, req.query, 50_000);
+    await audit(app.sql, { actorId: req.user!.id, action: 'lead.exported', targetType: 'lead', details: { format: 'csv', rows: leads.length, filters: req.query } });
+    const csv = stringify(leads.map((l) => exportColumns.map((c) => safeCell(c.value(l)))), { header: true, columns: exportColumns.map((c) => c.header) });
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="leads.csv"').send(csv);
   });
 
   app.get('/api/leads/:id', {
