@@ -1,0 +1,76 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api';
+import type { BoardMove } from '../drop-actions';
+
+export interface BoardCard {
+  id: string;
+  name: string;
+  company: string | null;
+  score: number | null;
+  grade: string | null;
+  ownerName: string | null;
+  offerValue: number | null;
+  nextDeadline: string | null;
+}
+export interface BoardColumn { stage: string; label: string; count: number; offerValue: number | null; leads: BoardCard[] }
+export interface Board { columns: BoardColumn[] }
+export type BoardScope = 'mine' | 'team';
+
+export const boardKeys = {
+  all: ['board'] as const,
+  scope: (scope: BoardScope) => ['board', scope] as const,
+};
+
+/** Open leads by stage (mine, or my team's for managers). */
+export function useBoard(scope: BoardScope) {
+  return useQuery({
+    queryKey: boardKeys.scope(scope),
+    queryFn: ({ signal }) => api<Board>(`/api/board?scope=${scope}`, { signal }),
+  });
+}
+
+export interface LossReason { code: string; label: string }
+
+/** Active loss reasons (admin constants) for the "lost" modal. */
+export function useLossReasons() {
+  return useQuery({
+    queryKey: ['constants'],
+    queryFn: ({ signal }) => api<{ items: { category: string; code: string; label: string; active: boolean }[] }>('/api/constants', { signal }),
+    select: (d): LossReason[] => d.items.filter((c) => c.category === 'loss_reason' && c.active).map(({ code, label }) => ({ code, label })),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** Moves a card optimistically to `to`; on a refusal the card goes back where it was. */
+function moveCard(board: Board, leadId: string, to: string): Board {
+  const card = board.columns.flatMap((c) => c.leads).find((l) => l.id === leadId);
+  if (!card) return board;
+  return {
+    columns: board.columns.map((c) => {
+      const had = c.leads.some((l) => l.id === leadId);
+      if (c.stage === to && !had) return { ...c, count: c.count + 1, leads: [card, ...c.leads] };
+      if (had && c.stage !== to) return { ...c, count: c.count - 1, leads: c.leads.filter((l) => l.id !== leadId) };
+      return c;
+    }),
+  };
+}
+
+/** Runs the workflow update behind a drop (qualify, nurture, won, lost). */
+export function useMoveLead(scope: BoardScope) {
+  const qc = useQueryClient();
+  const key = boardKeys.scope(scope);
+  return useMutation({
+    mutationFn: (m: BoardMove & { leadId: string }) =>
+      api(`/api/leads/${encodeURIComponent(m.leadId)}/${m.action}`, { method: 'POST', body: m.action === 'lost' ? { reason: m.reason, note: m.note } : {} }),
+    onMutate: async (m) => {
+      await qc.cancelQueries({ queryKey: key });
+      const previous = qc.getQueryData<Board>(key);
+      if (previous) qc.setQueryData(key, moveCard(previous, m.leadId, m.toStage));
+      return { previous };
+    },
+    onError: (_err, _m, ctx) => {
+      if (ctx?.previous) qc.setQueryData(key, ctx.previous);
+    },
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: boardKeys.all }), qc.invalidateQueries({ queryKey: ['leads'] }), qc.invalidateQueries({ queryKey: ['tasks'] })]),
+  });
+}
