@@ -4,10 +4,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { reclaimStaleServer, removeProcessRecord, writeProcessRecord } from '../runtime/process-record';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL the `postgres` package can connect to (one session at a time). */
   url: string;
+  /** The PGlite process when it runs in one of its own (startEmbeddedPostgresProcess). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -39,16 +42,27 @@ export async function startEmbeddedPostgres(opts: { dir?: string; port?: number 
 
 /**
  * Same as startEmbeddedPostgres, in a child process (db/pglite-process.ts): PGlite's query work then runs beside the
- * API and the worker instead of on their event loop. The child stops when asked, or when this process goes away.
+ * API and the worker instead of on their event loop. The child stops when asked, or when this process goes away
+ * however it ends (it watches its IPC channel). With a `dir`, its pid is recorded in `<dir>.pid`, and a PGlite an
+ * earlier, killed start left running on that folder is stopped first.
  */
 export async function startEmbeddedPostgresProcess(opts: { dir?: string } = {}): Promise<EmbeddedPostgres> {
-  if (opts.dir) mkdirSync(opts.dir, { recursive: true });
+  const pidFile = opts.dir ? `${opts.dir.replace(/[\\/]+$/, '')}.pid` : undefined;
+  if (opts.dir) {
+    mkdirSync(opts.dir, { recursive: true });
+    await reclaimStaleServer(pidFile!, { mustMention: opts.dir });
+  }
   const script = join(dirname(fileURLToPath(import.meta.url)), 'pglite-process.ts');
   const child = fork(script, opts.dir ? [opts.dir] : [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     detached: true,
   });
+  if (pidFile && child.pid) writeProcessRecord(pidFile, { name: 'embedded Postgres (PGlite)', pid: child.pid });
+  const forget = () => {
+    if (pidFile) removeProcessRecord(pidFile, child.pid);
+  };
+  child.once('exit', forget);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('embedded Postgres (PGlite) did not start within 60 s')), 60_000);
     child.once('message', (m: { url?: string }) => {
@@ -60,14 +74,19 @@ export async function startEmbeddedPostgresProcess(opts: { dir?: string } = {}):
       clearTimeout(timer);
       reject(new Error(`embedded Postgres (PGlite) exited at start (code ${code}); is ${opts.dir ?? 'the data folder'} in use by another Leadflow?`));
     });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
   });
+  if (pidFile) writeProcessRecord(pidFile, { name: 'embedded Postgres (PGlite)', pid: child.pid!, port: Number(new URL(url).port) });
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
   return {
     url,
+    pid: child.pid,
     stop: () => new Promise<void>((resolve) => {
       process.removeListener('exit', kill);
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       const hard = setTimeout(() => child.kill('SIGKILL'), 8000);
       child.once('exit', () => {
         clearTimeout(hard);

@@ -11,8 +11,9 @@ import { createLeadflowWorker } from '../workers/worker';
 import type { Config } from './config';
 import { ensureWritableDataDir } from './data-dir';
 import { Teardown } from './lifecycle';
+import { reclaimStaleServer } from './process-record';
 import { connectClient, connectWorker } from './temporal-connect';
-import { portInUse, startTemporalDevServer } from './temporal-dev-server';
+import { portInUse, prepareDevServerPorts, startTemporalDevServer } from './temporal-dev-server';
 import { installTemporalRuntime } from './temporal-runtime';
 
 export interface SystemParts {
@@ -49,6 +50,19 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     }
     const needsDataDir = (parts.temporal && !config.TEMPORAL_ADDRESS) || !config.DATABASE_URL;
     if (needsDataDir) ensureWritableDataDir(config.dataDir);
+    const devServer = parts.temporal && !config.TEMPORAL_ADDRESS ? {
+      dbFile: join(config.dataDir, 'temporal.db'),
+      pidFile: join(config.dataDir, 'temporal.pid'),
+      port: config.TEMPORAL_DEV_PORT,
+      uiPort: config.TEMPORAL_UI_PORT || undefined,
+      headless: config.TEMPORAL_UI_PORT === 0,
+      logFile: join(config.dataDir, 'temporal.log'),
+      namespace: config.TEMPORAL_NAMESPACE,
+    } : undefined;
+    // A dev server left running by a start that was killed is stopped, and a foreign one on our ports is named,
+    // before anything else starts.
+    if (!config.DATABASE_URL) await reclaimStaleServer(join(config.dataDir, 'pglite.pid'), { mustMention: join(config.dataDir, 'pglite'), log });
+    if (devServer) await prepareDevServerPorts(devServer, log);
 
     if (!config.DATABASE_URL) log('starting embedded Postgres (PGlite) …');
     const db = await openDatabase(config);
@@ -58,20 +72,14 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | undefined;
-    if (!temporalAddress) {
+    if (!temporalAddress && devServer) {
       log('starting the embedded Temporal dev server …');
-      const server = await startTemporalDevServer({
-        dbFile: join(config.dataDir, 'temporal.db'),
-        port: config.TEMPORAL_DEV_PORT,
-        uiPort: config.TEMPORAL_UI_PORT || undefined,
-        headless: config.TEMPORAL_UI_PORT === 0,
-        logFile: join(config.dataDir, 'temporal.log'),
-        namespace: config.TEMPORAL_NAMESPACE,
-      });
+      const server = await startTemporalDevServer(devServer, log);
       teardown.add('Temporal dev server', () => server.stop());
       temporalAddress = server.address;
       temporalUiUrl = server.uiUrl;
     }
+    if (!temporalAddress) throw new Error('TEMPORAL_ADDRESS: must be set for this entry point (it runs against an existing cluster)');
 
     // What every installation needs to capture a lead: constants, the default rule sets and pipeline (once).
     await ensureConstants(db.sql);
@@ -92,7 +100,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        deps: { sql: db.sql, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, appUrl },
+        deps: { sql: db.sql, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, appUrl, unassignedRetryMinutes: config.UNASSIGNED_RETRY_MINUTES },
       });
       workerDone = worker.run();
       const w = worker;
