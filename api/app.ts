@@ -10,6 +10,7 @@ import { authPlugin } from './auth/plugin';
 import { securityPlugin } from './auth/security';
 import { captureDispatcherPlugin } from './plugins/capture-dispatcher';
 import { errorHandlerPlugin } from './plugins/error-handler';
+import { inputHygienePlugin } from './plugins/input-hygiene';
 import { servicesPlugin, type Services } from './plugins/services';
 import { routePlugins } from './routes/index';
 
@@ -62,6 +63,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(errorHandlerPlugin);
+  // Before the auth plugins: a NUL byte or a lone surrogate never reaches a session lookup or a query.
+  await app.register(inputHygienePlugin);
   await app.register(servicesPlugin, { sql: opts.sql, temporal: opts.temporal, config: opts.config });
   await app.register(captureDispatcherPlugin);
   await app.register(securityPlugin);

@@ -14,6 +14,32 @@ import { ruleSetDocumentSchema, ruleSetKindSchema, ruleSetShapeSchema, type Rule
 import { checkCondition, type Problem } from './validate-condition';
 
 export type { Problem } from './validate-condition';
+
+/** Deepest nesting of all / any / not groups in one rule's conditions (the editor shows about 5). */
+export const MAX_CONDITION_DEPTH = 20;
+
+/**
+ * The path of the first group nested deeper than `MAX_CONDITION_DEPTH`, or undefined. Walks with an explicit stack,
+ * so a document nested thousands deep is refused before any recursive check or zod parse sees it.
+ * @example conditionDepthProblem({ all: [{ not: { any: [] } }] }, 'rules[0].conditions') // undefined
+ */
+export function conditionDepthProblem(conditions: unknown, path: string): Problem | undefined {
+  const stack: { c: unknown; path: string; depth: number }[] = [{ c: conditions, path, depth: 1 }];
+  while (stack.length) {
+    const { c, path: at, depth } = stack.pop()!;
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) continue;
+    const group = c as Record<string, unknown>;
+    const children: [unknown, string][] = [];
+    for (const k of ['all', 'any'] as const) {
+      if (Array.isArray(group[k])) (group[k] as unknown[]).forEach((child, i) => children.push([child, `${at}.${k}[${i}]`]));
+    }
+    if ('not' in group) children.push([group.not, `${at}.not`]);
+    if (!children.length) continue;
+    if (depth > MAX_CONDITION_DEPTH) return { path: at, message: `conditions are nested too deeply (at most ${MAX_CONDITION_DEPTH} levels of all / any / not groups)` };
+    for (const [child, childPath] of children) stack.push({ c: child, path: childPath, depth: depth + 1 });
+  }
+  return undefined;
+}
 export type ValidationResult = { ok: true; doc: RuleSetDocument } | { ok: false; problems: Problem[] };
 
 /** `['rules', 2, 'event']` → `rules[2].event`. */
@@ -37,6 +63,13 @@ export function validateRuleSet(input: unknown): ValidationResult {
   const kind = ruleSetKindSchema.safeParse(raw.kind);
   if (!kind.success) {
     return { ok: false, problems: [{ path: 'kind', message: `unknown kind ${JSON.stringify(raw.kind)}; expected one of ${ruleSetKindSchema.options.join(', ')}` }] };
+  }
+  if (Array.isArray(raw.rules)) {
+    const tooDeep = raw.rules.flatMap((rule: unknown, i) => {
+      const c = typeof rule === 'object' && rule !== null ? (rule as Record<string, unknown>).conditions : undefined;
+      return conditionDepthProblem(c, `rules[${i}].conditions`) ?? [];
+    });
+    if (tooDeep.length) return { ok: false, problems: tooDeep };
   }
   const shape = ruleSetShapeSchema.safeParse(input);
   if (!shape.success) problems.push(...zodProblems(shape.error));

@@ -36,6 +36,9 @@ export async function createLeadflowWorker(opts: LeadflowWorkerOptions): Promise
     taskQueue: opts.taskQueue,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
     activities: { ...createActivities(opts.deps), ...opts.extraActivities },
+    // Running activities get 5 s to finish after a shutdown request, then are cancelled; if one ignores the
+    // cancellation the worker gives up at 8 s, so a Ctrl-C or SIGTERM always stops it within 10 s.
     shutdownGraceTime: '5 seconds',
+    shutdownForceTime: '8 seconds',
   });
 }

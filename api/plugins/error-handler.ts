@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { refusalOf } from '../../db/refusals';
 import { DomainError, statusOf } from '../errors';
 
 interface Problem {
@@ -29,7 +30,16 @@ export const errorHandlerPlugin = fp(
         });
       }
       if (err instanceof DomainError) {
+        const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
+        if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
         return reply.status(statusOf[err.code]).send({ error: err.code, message: err.message, problems: err.details });
+      }
+      // A value the database refuses (SQLSTATE class 22: out of range, malformed, a NUL byte …) is the client's input,
+      // never a server fault; integrity violations (class 23) are a conflict with what is stored.
+      const refusal = refusalOf(err);
+      if (refusal) {
+        request.log.info({ code: refusal.code }, 'input refused by the database');
+        return reply.status(refusal.integrity ? 409 : 400).send({ error: refusal.integrity ? 'conflict' : 'bad_request', message: `the request was refused: ${refusal.what}` });
       }
       const status = err.statusCode ?? 500;
       if (status >= 400 && status < 500) {

@@ -3,6 +3,7 @@ import { apiKeyRoutes } from './api-keys';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { healthRoutes } from './health';
+import { leadFailureRoutes } from './lead-failures';
 import { leadRoutes } from './leads';
 import { pipelineRoutes } from './pipelines';
 import { ruleSetRoutes } from './rule-sets';
@@ -12,4 +13,4 @@ import { userRoutes } from './users';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, ruleSetRoutes, leadRoutes, workRoutes, savedViewRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, workRoutes, savedViewRoutes];

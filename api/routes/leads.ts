@@ -10,7 +10,7 @@ import { leadScope } from '../auth/scope';
 import { anyUser, managers } from '../auth/types';
 import { DomainError, notFound } from '../errors';
 import { captureLead } from '../leads/capture';
-import { runLeadUpdate } from '../leads/updates';
+import { actionIds, idempotencyKeyOf, runLeadAction, runLeadUpdate } from '../leads/updates';
 import { assertKnownFilters, exportColumns, exportLeads, findLeads, leadSchema, safeCell, toLead, type LeadRow } from '../leads/finder';
 import { leadExportParams, leadFilterSchema, leadFinderQuerySchema } from '../../engine/lead/workspace-schemas';
 import { audit } from '../auth/audit';
@@ -109,48 +109,66 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   // ---- rep actions (updates with validators in the workflow) ----
-  const action = <B extends z.ZodType>(path: string, summary: string, body: B, run: (id: string, body: z.infer<B>, by: string) => Promise<unknown>, access = anyUser) =>
+  // Each answers within 10 s (503 + Retry-After otherwise); an `Idempotency-Key` makes a retry attach to the same update.
+  type ActionContext = { by: string; ids: (prefix: string) => { updateId: string; recordId: string } };
+  const action = <B extends z.ZodType>(path: string, summary: string, body: B, run: (id: string, body: z.infer<B>, ctx: ActionContext) => Promise<unknown>, access = anyUser) =>
     app.post(`/api/leads/:id/${path}`, {
       config: { access },
       schema: { tags: ['lead actions'], summary, params: idParams, body, response: { 200: z.record(z.string(), z.unknown()) } },
     }, async (req) => {
+      const key = idempotencyKeyOf(req);
       await assertVisible(req.params.id, req.user);
-      return (await run(req.params.id, req.body as z.infer<B>, req.user!.id)) as Record<string, unknown>;
+      const by = req.user!.id;
+      return (await run(req.params.id, req.body as z.infer<B>, { by, ids: (prefix) => actionIds(`${req.params.id}:${path}`, prefix, key, by) })) as Record<string, unknown>;
     });
+  /** A reason or type must be an active constant of its category (422 naming the field otherwise). */
+  const assertConstant = async (category: string, code: string | undefined, field: string, what: string) => {
+    const [known] = await app.sql`select 1 from constants where category = ${category} and code = ${code ?? ''} and active`;
+    if (!known) throw new DomainError('unprocessable', `${field}: unknown ${what} "${code ?? ''}" (see /api/constants)`, [{ path: `body.${field}`, message: `unknown ${what}` }]);
+  };
 
-  action('visits', 'Log a visit (call, on-site, telepresence, e-mail …)', logVisitBodySchema, (id, b, by) =>
-    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.logVisitUpdate, { args: [{ visitId: `vis-${randomUUID()}`, repId: by, occurredAt: b.occurredAt ?? new Date().toISOString(), ...b }] })));
-  action('qualify', 'Qualify the lead (moves it on to the offer stage)', noteBodySchema, (id, b, by) =>
-    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.qualifyUpdate, { args: [{ by, note: b.note }] })));
-  action('disqualify', 'Disqualify the lead (with a reason)', reasonBodySchema, (id, b, by) =>
-    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.disqualifyUpdate, { args: [{ by, reason: b.reason }] })));
-  action('nurture', 'Send the lead to nurturing', noteBodySchema, (id, b, by) =>
-    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.nurtureUpdate, { args: [{ by, note: b.note }] })));
-  action('opportunity', 'Convert to an opportunity', convertBodySchema, async (id, b, by) => {
-    const [lead] = await app.sql<{ company: string | null; name: string }[]>`select company, name from leads where id = ${id}`;
-    return runLeadUpdate(app, id, (h) => h.executeUpdate(msg.convertToOpportunityUpdate, { args: [{ by, opportunityId: `opp-${id}`, name: b.name ?? lead?.company ?? lead?.name ?? id, amount: b.amount }] }));
+  action('visits', 'Log a visit (call, on-site, telepresence, e-mail …)', logVisitBodySchema, async (id, b, { by, ids }) => {
+    await assertConstant('visit_type', b.type, 'type', 'visit type');
+    await assertConstant('visit_status', b.status, 'status', 'visit status');
+    const { updateId, recordId } = ids('vis');
+    return runLeadAction(app, id, msg.logVisitUpdate, [{ visitId: recordId, repId: by, occurredAt: b.occurredAt ?? new Date().toISOString(), ...b }], updateId);
   });
-  action('offers', 'Create an offer (or a new version that renegotiates an old one)', createOfferBodySchema, (id, b, by) =>
-    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.createOfferUpdate, { args: [{ by, offerId: `off-${randomUUID()}`, lines: b.lines, currency: b.currency, supersedes: b.supersedes }] })));
+  action('qualify', 'Qualify the lead (moves it on to the offer stage)', noteBodySchema, (id, b, { by, ids }) =>
+    runLeadAction(app, id, msg.qualifyUpdate, [{ by, note: b.note }], ids('q').updateId));
+  action('disqualify', 'Disqualify the lead (with a reason from the disqualify_reason constants)', reasonBodySchema, async (id, b, { by, ids }) => {
+    await assertConstant('disqualify_reason', b.reason, 'reason', 'disqualify reason');
+    return runLeadAction(app, id, msg.disqualifyUpdate, [{ by, reason: b.reason }], ids('dq').updateId);
+  });
+  action('nurture', 'Send the lead to nurturing', noteBodySchema, (id, b, { by, ids }) =>
+    runLeadAction(app, id, msg.nurtureUpdate, [{ by, note: b.note }], ids('n').updateId));
+  action('opportunity', 'Convert to an opportunity', convertBodySchema, async (id, b, { by, ids }) => {
+    const [lead] = await app.sql<{ company: string | null; name: string }[]>`select company, name from leads where id = ${id}`;
+    return runLeadAction(app, id, msg.convertToOpportunityUpdate, [{ by, opportunityId: `opp-${id}`, name: b.name ?? lead?.company ?? lead?.name ?? id, amount: b.amount }], ids('opp').updateId);
+  });
+  action('offers', 'Create an offer (or a new version that renegotiates an old one)', createOfferBodySchema, (id, b, { by, ids }) => {
+    const { updateId, recordId } = ids('off');
+    return runLeadAction(app, id, msg.createOfferUpdate, [{ by, offerId: recordId, lines: b.lines, currency: b.currency, supersedes: b.supersedes }], updateId);
+  });
   app.post('/api/leads/:id/offers/:offerId/status', {
     config: { access: anyUser },
     schema: { tags: ['lead actions'], summary: 'Set an offer status (sent, confirmed, in follow-up, accepted, rejected with reason, postponed)', params: z.object({ id: z.string().max(80), offerId: z.string().max(80) }), body: setOfferStatusBodySchema, response: { 200: z.record(z.string(), z.unknown()) } },
   }, async (req) => {
+    const key = idempotencyKeyOf(req);
     await assertVisible(req.params.id, req.user);
     if (req.body.status === 'rejected') {
       const [known] = await app.sql`select 1 from constants where category = 'rejection_reason' and code = ${req.body.reason ?? ''} and active`;
       if (!known) throw new DomainError('unprocessable', 'reason: a rejected offer needs a known rejection reason (see /api/constants)', [{ path: 'body.reason', message: 'unknown or missing rejection reason' }]);
     }
-    return runLeadUpdate(app, req.params.id, (h) => h.executeUpdate(msg.setOfferStatusUpdate, { args: [{ by: req.user!.id, offerId: req.params.offerId, status: req.body.status, reason: req.body.reason }] }));
+    const { updateId } = actionIds(`${req.params.id}:offer-status:${req.params.offerId}:${req.body.status}`, 'os', key, req.user!.id);
+    return runLeadAction(app, req.params.id, msg.setOfferStatusUpdate, [{ by: req.user!.id, offerId: req.params.offerId, status: req.body.status, reason: req.body.reason }], updateId);
   });
-  action('won', 'Mark the lead won (needs an accepted offer); creates the order', wonBodySchema, (id, b, by) =>
-    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.markWonUpdate, { args: [{ by, offerId: b.offerId, orderId: `ord-${id}` }] })));
-  action('lost', 'Mark the lead lost (with a reason)', reasonBodySchema, async (id, b, by) => {
-    const [known] = await app.sql`select 1 from constants where category = 'loss_reason' and code = ${b.reason} and active`;
-    if (!known) throw new DomainError('unprocessable', `reason: unknown loss reason "${b.reason}" (see /api/constants)`, [{ path: 'body.reason', message: 'unknown loss reason' }]);
-    return runLeadUpdate(app, id, (h) => h.executeUpdate(msg.markLostUpdate, { args: [{ by, reason: b.reason, note: b.note }] }));
+  action('won', 'Mark the lead won (needs an accepted offer); creates the order', wonBodySchema, (id, b, { by, ids }) =>
+    runLeadAction(app, id, msg.markWonUpdate, [{ by, offerId: b.offerId, orderId: `ord-${id}` }], ids('won').updateId));
+  action('lost', 'Mark the lead lost (with a reason)', reasonBodySchema, async (id, b, { by, ids }) => {
+    await assertConstant('loss_reason', b.reason, 'reason', 'loss reason');
+    return runLeadAction(app, id, msg.markLostUpdate, [{ by, reason: b.reason, note: b.note }], ids('lost').updateId);
   });
   // The activity writes the audit entry in the same transaction as the owner change.
-  action('reassign', 'Reassign the lead to another rep (managers)', reassignBodySchema, (id, b, by) =>
-    runLeadUpdate(app, id, (h) => h.executeUpdate(msg.reassignUpdate, { args: [{ by, ownerId: b.ownerId, reason: b.reason }] })), managers);
+  action('reassign', 'Reassign the lead to another rep (managers)', reassignBodySchema, (id, b, { by, ids }) =>
+    runLeadAction(app, id, msg.reassignUpdate, [{ by, ownerId: b.ownerId, reason: b.reason }], ids('ra').updateId), managers);
 };

@@ -191,7 +191,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: anyUser },
     schema: {
       tags: ['pipelines'], summary: 'One published (immutable) version',
-      params: pipelineIdParams.extend({ version: z.coerce.number().int().positive() }),
+      params: pipelineIdParams.extend({ version: z.coerce.number().int().positive().max(2_147_483_647) }),
       response: { 200: z.object({ pipelineId: z.string(), version: z.number().int(), document: jsonObject }), 404: errorSchema },
     },
   }, async (req) => {
@@ -205,7 +205,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['pipelines'], summary: 'Nodes and edges added, removed and changed between two versions ("draft" = the current draft)',
       params: pipelineIdParams,
-      querystring: z.object({ from: z.string().regex(/^(\d+|draft)$/, 'a version number or "draft"'), to: z.string().regex(/^(\d+|draft)$/, 'a version number or "draft"') }),
+      querystring: z.object({ from: z.string().regex(/^([1-9]\d{0,8}|draft)$/, 'a version number (1 … 999999999) or "draft"'), to: z.string().regex(/^([1-9]\d{0,8}|draft)$/, 'a version number (1 … 999999999) or "draft"') }),
       response: { 200: diffSchema, 404: errorSchema },
     },
   }, async (req) => {

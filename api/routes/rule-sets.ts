@@ -171,7 +171,7 @@ export const ruleSetRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/rule-sets/:id/versions/:version', {
     config: { access: anyUser },
-    schema: { tags, summary: 'One published version', params: idParams.extend({ version: z.coerce.number().int().min(1) }), response: { 200: publishedSchema, 404: errorSchema } },
+    schema: { tags, summary: 'One published version', params: idParams.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) }), response: { 200: publishedSchema, 404: errorSchema } },
   }, async (req) => versionRow(req.params.id, req.params.version));
 
   app.get('/api/rule-sets/:id/published', {
@@ -198,7 +198,7 @@ export const ruleSetRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: opsOnly },
     schema: {
       tags, summary: "Publish an old version's document again as a new version (the draft is left as it is)",
-      params: idParams, body: z.object({ version: z.number().int().min(1), note: z.string().max(500).optional() }).strict(),
+      params: idParams, body: z.object({ version: z.number().int().min(1).max(2_147_483_647), note: z.string().max(500).optional() }).strict(),
       response: { 201: z.object({ id: z.string(), version: z.number().int(), rolledBackTo: z.number().int() }), ...errors },
     },
   }, async (req, reply) => {

@@ -127,7 +127,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/users/:id/password', {
     config: { access: adminOnly },
     schema: {
-      tags: ['users'], summary: 'Reset a password: a new one is generated and shown once; the user is signed out',
+      tags: ['users'], summary: 'Reset a password: a new one is generated and shown once; the user is signed out (your own reset keeps this session)',
       params: idParams, response: { 200: z.object({ password: z.string() }), 404: errorSchema },
     },
   }, async (req) => {
@@ -135,7 +135,8 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     const [row] = await app.sql<{ id: string }[]>`
       update users set password_hash = ${await hashPassword(plain)} where id = ${req.params.id} returning id`;
     if (!row) throw notFound('user');
-    await endUserSessions(app.sql, row.id);
+    // An admin resetting their own password keeps the session they are using; every other session ends.
+    await endUserSessions(app.sql, row.id, row.id === req.user!.id ? req.session?.sessionId : undefined);
     await audit(app.sql, { actorId: req.user!.id, action: 'user.password_reset', targetType: 'user', targetId: row.id });
     return { password: plain };
   });

@@ -8,7 +8,7 @@ const taskSchema = z.object({
   id: z.string(), leadId: z.string().nullable(), leadName: z.string().nullable(), ownerId: z.string().nullable(), kind: z.string(),
   title: z.string(), dueAt: z.string().nullable(), done: z.boolean(), overdue: z.boolean(), createdAt: z.string(),
 });
-const constantCategory = z.enum(['visit_type', 'visit_status', 'loss_reason', 'rejection_reason', 'product_interest']);
+const constantCategory = z.enum(['visit_type', 'visit_status', 'loss_reason', 'rejection_reason', 'product_interest', 'disqualify_reason']);
 
 /** The rep's inbox (tasks), the mail outbox, and the admin-editable constants. */
 export const workRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -47,7 +47,7 @@ export const diffResponse = z.object({
   document: z.array(fieldChange), reordered: z.boolean(),
 });
 /** `draft` or a version number. */
-export const versionRef = z.union([z.literal('draft'), z.coerce.number().int().min(1)]);
+export const versionRef = z.union([z.literal('draft'), z.coerce.number().int().min(1).max(2_147_483_647)]);
 
 export const simulateBody = z.object({
   /** Facts of a lead as the workers would build them (LeadFacts). */

@@ -30,3 +30,8 @@ export const formSubmittedSignal = defineSignal<[CaptureInput]>('formSubmitted')
 export const emailEngagedSignal = defineSignal<[{ kind: 'open' | 'click' | 'reply'; at: string; mailId?: string }]>('emailEngaged');
 
 export const getLeadQuery = defineQuery<LeadView>('getLead');
+
+// Operations: an operator cancels a step that keeps failing (e.g. a visit write retried while the database refuses it);
+// the rep action waiting on it fails with "cancelled" and the lead takes the next action.
+export interface CancelStepInput { activityType: string; by: string }
+export const cancelStepUpdate = defineUpdate<{ cancelled: number }, [CancelStepInput]>('cancelStep');

@@ -1,5 +1,6 @@
 // The legal transitions of a lead, as pure functions: update validators call them, so an illegal action is refused
 // with a sentence a rep can read, before anything changes.
+import { MAX_AMOUNT, offerTotal, visitDateProblem } from './bounds';
 import type { LeadSnapshot, OfferStatus } from './types';
 
 /** Offer status moves a rep may make; `renegotiated` only happens by creating a new offer version. */
@@ -16,6 +17,15 @@ export const offerTransitions: Record<OfferStatus, OfferStatus[]> = {
 
 export class IllegalTransition extends Error {
   override name = 'IllegalTransition';
+}
+
+/** A value the lead's records cannot hold or a reference to something the lead does not have (the API answers 422). */
+export class InvalidInput extends Error {
+  override name = 'InvalidInput';
+}
+
+function invalid(message: string): never {
+  throw new InvalidInput(message);
 }
 
 function refuse(message: string): never {
@@ -44,12 +54,34 @@ export function assertCanConvert(s: LeadSnapshot): void {
   if (s.opportunityId) refuse('this lead already has an opportunity');
 }
 
-export function assertCanCreateOffer(s: LeadSnapshot, supersedes?: string): void {
+/** A visit refers only to the lead's own offers and is dated between 2000-01-01 and a year after `nowMs`. */
+export function assertValidVisit(s: LeadSnapshot, v: { offerId?: string; occurredAt?: string }, nowMs: number): void {
+  assertOpen(s);
+  if (v.offerId !== undefined && !s.offers.some((o) => o.id === v.offerId)) {
+    invalid(`offerId: offer "${v.offerId}" is not one of this lead's offers${s.offers.length ? ` (${s.offers.map((o) => o.id).join(', ')})` : ''}`);
+  }
+  const problem = v.occurredAt === undefined ? undefined : visitDateProblem(v.occurredAt, nowMs);
+  if (problem) invalid(`occurredAt: ${problem}`);
+}
+
+/** An opportunity's amount fits its column. */
+export function assertValidAmount(amount: number | undefined): void {
+  if (amount !== undefined && !(Number.isFinite(amount) && amount >= 0 && amount <= MAX_AMOUNT)) invalid('amount: must be between 0 and 999,999,999,999.99');
+}
+
+export function assertCanCreateOffer(s: LeadSnapshot, supersedes?: string, lines?: readonly { quantity: number; unitPrice: number }[]): void {
   assertOpen(s);
   if (!s.qualified) refuse('qualify the lead before making an offer');
-  if (supersedes) {
+  if (lines) {
+    if (!lines.length) invalid('lines: an offer needs at least one line');
+    const bad = lines.findIndex((l) => !(l.quantity * l.unitPrice <= MAX_AMOUNT) || !(l.unitPrice >= 0) || !(l.quantity >= 1));
+    if (bad >= 0) invalid(`lines[${bad}]: quantity × unitPrice must be between 0 and 999,999,999,999.99`);
+    if (!(offerTotal(lines) <= MAX_AMOUNT)) invalid('lines: the offer total must be below 1,000,000,000,000');
+  }
+  if (supersedes !== undefined) {
+    if (!supersedes) invalid('supersedes: must name the offer this one renegotiates (not empty)');
     const old = s.offers.find((o) => o.id === supersedes);
-    if (!old) refuse(`offer ${supersedes} does not belong to this lead`);
+    if (!old) invalid(`supersedes: offer "${supersedes}" is not one of this lead's offers`);
     if (['accepted', 'rejected', 'renegotiated'].includes(old.status)) refuse(`offer ${supersedes} is ${old.status} and cannot be renegotiated`);
   }
 }
@@ -75,7 +107,7 @@ export function assertCanWin(s: LeadSnapshot, offerId?: string): void {
 
 export function assertCanLose(s: LeadSnapshot, reason: string): void {
   assertOpen(s);
-  if (!reason) refuse('a lost lead needs a reason');
+  if (!reason) invalid('reason: a lost lead needs a reason');
 }
 
 export function assertCanReassign(s: LeadSnapshot, ownerId: string): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCents, MAX_AMOUNT, offerTotal, toCents, visitDateProblem } from './bounds';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
@@ -9,7 +10,8 @@ const trimmed = (max: number) => z.string().trim().min(1).max(max);
 export const captureBodySchema = z.object({
   name: trimmed(120),
   email: z.string().trim().toLowerCase().email('must be an e-mail address').max(200).optional(),
-  phone: z.string().trim().regex(/^\+?[0-9 ()./-]{6,25}$/, 'must be a phone number (digits, spaces, + ( ) - . /)').optional(),
+  phone: z.string().trim().regex(/^\+?[0-9 ()./-]{6,25}$/, 'must be a phone number (digits, spaces, + ( ) - . /)')
+    .refine((p) => (p.match(/[0-9]/g)?.length ?? 0) >= 6, 'must contain at least 6 digits').optional(),
   company: trimmed(160).optional(),
   country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code, e.g. DE').optional(),
   productInterest: z.string().trim().toLowerCase().max(60).optional(),
@@ -23,6 +25,11 @@ export const captureBodySchema = z.object({
 export type CaptureBody = z.infer<typeof captureBodySchema>;
 
 export const captureResponseSchema = z.object({ leadId: z.string(), duplicate: z.boolean() });
+/**
+ * What the public web form answers: the same for a new and a known person (it must not tell anyone who is a lead).
+ * `reference` is random, for the submitter's records.
+ */
+export const publicCaptureResponseSchema = z.object({ accepted: z.literal(true), reference: z.string() });
 
 const freeMail = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'gmx.de', 'gmx.net', 'web.de', 'icloud.com', 'aol.com', 'proton.me', 'protonmail.com', 't-online.de', 'mail.com']);
 
@@ -49,32 +56,44 @@ export function dedupeKeyOf(b: { email?: string; phone?: string }): string {
   throw new Error('a lead needs an e-mail address or a phone number');
 }
 
+/** An amount a `numeric(14, 2)` column holds: 0 … 999,999,999,999.99, at most two decimals (cents). */
+export const amountSchema = z.number().min(0).max(MAX_AMOUNT, 'must be below 1,000,000,000,000')
+  .refine(isCents, 'must have at most two decimals (cents)');
+/** A reference to another record of the lead (offer ids …): never empty. */
+const refId = z.string().trim().min(1, 'must not be empty').max(80);
+/** A configured constant's code (visit types and statuses, reasons); checked against `GET /api/constants` by the API. */
+const constantCode = z.string().regex(/^[a-z0-9_]{1,40}$/, 'must be a code from /api/constants (lower case letters, digits, _)');
+
 export const logVisitBodySchema = z.object({
-  type: z.string().min(1).max(40),
-  status: z.string().min(1).max(40),
+  type: constantCode,
+  status: constantCode,
   outcome: z.string().max(200).optional(),
   notes: z.string().max(5000).optional(),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
-  offerId: z.string().max(80).optional(),
+  // Between 2000-01-01 and a year ahead (a planned appointment); the workflow's validator checks the same bound.
+  occurredAt: z.iso.datetime({ offset: true }).superRefine((v, ctx) => {
+    const problem = visitDateProblem(v, new Date().getTime());
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
+  offerId: refId.optional(),
 }).strict();
 
 export const offerLineSchema = z.object({
   product: z.string().min(1).max(80),
   options: z.array(z.string().min(1).max(60)).max(50).default([]),
   quantity: z.number().int().min(1).max(1_000_000),
-  unitPrice: z.number().min(0).max(100_000_000),
-}).strict();
+  unitPrice: amountSchema.max(100_000_000),
+}).strict().refine((l) => toCents(l.quantity * l.unitPrice) <= MAX_AMOUNT, { message: 'quantity × unitPrice must be below 1,000,000,000,000', path: ['unitPrice'] });
 
 export const createOfferBodySchema = z.object({
   lines: z.array(offerLineSchema).min(1).max(200),
   currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
-  supersedes: z.string().max(80).optional(),
-}).strict();
+  supersedes: refId.optional(),
+}).strict().refine((o) => offerTotal(o.lines) <= MAX_AMOUNT, { message: 'the offer total must be below 1,000,000,000,000', path: ['lines'] });
 
 export const offerStatusSchema = z.enum(['draft', 'sent', 'confirmed', 'in_follow_up', 'renegotiated', 'accepted', 'rejected', 'postponed']);
-export const setOfferStatusBodySchema = z.object({ status: offerStatusSchema, reason: z.string().max(60).optional() }).strict();
-export const reasonBodySchema = z.object({ reason: z.string().min(1).max(60), note: z.string().max(2000).optional() }).strict();
+export const setOfferStatusBodySchema = z.object({ status: offerStatusSchema, reason: constantCode.optional() }).strict();
+export const reasonBodySchema = z.object({ reason: constantCode, note: z.string().max(2000).optional() }).strict();
 export const noteBodySchema = z.object({ note: z.string().max(2000).optional() }).strict();
-export const convertBodySchema = z.object({ name: z.string().min(1).max(160).optional(), amount: z.number().min(0).optional() }).strict();
-export const reassignBodySchema = z.object({ ownerId: z.string().min(1).max(80), reason: z.string().max(500).optional() }).strict();
-export const wonBodySchema = z.object({ offerId: z.string().max(80).optional() }).strict();
+export const convertBodySchema = z.object({ name: z.string().trim().min(1).max(160).optional(), amount: amountSchema.optional() }).strict();
+export const reassignBodySchema = z.object({ ownerId: refId, reason: z.string().max(500).optional() }).strict();
+export const wonBodySchema = z.object({ offerId: refId.optional() }).strict();

@@ -51,6 +51,18 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   s.firedReminders ??= [];
   const leadId = input.leadId;
   const lock = new Mutex();
+  /** Regular activities running for a rep action, by activity type: an operator may cancel one that keeps failing. */
+  const steps = new Map<string, Set<CancellationScope>>();
+  const step = async <T>(activityType: string, fn: () => Promise<T>): Promise<T> => {
+    const scope = new CancellationScope();
+    const running = steps.get(activityType) ?? new Set<CancellationScope>();
+    steps.set(activityType, running.add(scope));
+    try {
+      return await scope.run(fn);
+    } finally {
+      running.delete(scope);
+    }
+  };
   let reminders: ScheduledReminder[] = [];
   let reminderScope: CancellationScope | undefined;
   let closeIntent: { result: 'won' | 'lost'; reason?: string; offerId?: string; orderId?: string; by: string } | null = null;
@@ -72,7 +84,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       try {
         check();
       } catch (err) {
-        throw ApplicationFailure.nonRetryable((err as Error).message, 'IllegalTransition');
+        throw ApplicationFailure.nonRetryable((err as Error).message, (err as Error).name === 'InvalidInput' ? 'InvalidInput' : 'IllegalTransition');
       }
       return act();
     });
@@ -92,14 +104,14 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     await db.recordEngagement({ leadId, kind: e.kind, at: e.at, mailId: e.mailId });
   });
 
-  setHandler(msg.logVisitUpdate, async (v) => guarded(() => play.assertOpen(s), async () => {
-    await acts.recordVisit({ leadId, ...v });
+  setHandler(msg.logVisitUpdate, async (v) => guarded(() => play.assertValidVisit(s, v, now()), async () => {
+    await step('recordVisit', () => acts.recordVisit({ leadId, ...v }));
     s.visits++;
     s.engagements++;
     s.openTasks = await db.openTasks({ leadId });
     await replanReminders();
     return { visitId: v.visitId };
-  }), { validator: (_a: unknown) => play.assertOpen(s) });
+  }), { validator: (v) => play.assertValidVisit(s, v, now()) });
 
   const decisionHandler = (decision: 'qualified' | 'disqualified' | 'nurture') =>
     async (a: { by: string; reason?: string; note?: string }) => guarded(
@@ -121,19 +133,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   setHandler(msg.disqualifyUpdate, decisionHandler('disqualified'), { validator: (a) => { play.assertCanDisqualify(s); if (!a.reason) throw new Error('a disqualification needs a reason'); } });
   setHandler(msg.nurtureUpdate, decisionHandler('nurture'), { validator: (_a: unknown) => play.assertCanQualify(s) });
 
-  setHandler(msg.convertToOpportunityUpdate, async (a) => guarded(() => play.assertCanConvert(s), async () => {
+  setHandler(msg.convertToOpportunityUpdate, async (a) => guarded(() => { play.assertCanConvert(s); play.assertValidAmount(a.amount); }, async () => {
     await db.createOpportunity({ leadId, opportunityId: a.opportunityId, name: a.name, amount: a.amount, by: a.by });
     s.opportunityId = a.opportunityId;
     return { opportunityId: a.opportunityId };
-  }), { validator: (_a: unknown) => play.assertCanConvert(s) });
+  }), { validator: (a) => { play.assertCanConvert(s); play.assertValidAmount(a.amount); } });
 
-  setHandler(msg.createOfferUpdate, async (a) => guarded(() => play.assertCanCreateOffer(s, a.supersedes), async () => {
+  setHandler(msg.createOfferUpdate, async (a) => guarded(() => play.assertCanCreateOffer(s, a.supersedes, a.lines), async () => {
     const r = await db.createOffer({ leadId, ...a });
     if (a.supersedes) s.offers = s.offers.map((o) => (o.id === a.supersedes ? { ...o, status: 'renegotiated' } : o));
     s.offers.push({ id: a.offerId, version: r.version, status: 'draft', total: r.total });
     s.opportunityId ??= r.opportunityId;
     return { offerId: a.offerId, version: r.version, total: r.total };
-  }), { validator: (a) => play.assertCanCreateOffer(s, a.supersedes) });
+  }), { validator: (a) => play.assertCanCreateOffer(s, a.supersedes, a.lines) });
 
   setHandler(msg.setOfferStatusUpdate, async (a) => guarded(() => play.assertCanSetOfferStatus(s, a.offerId, a.status, a.reason), async () => {
     await db.setOfferStatus({ leadId, ...a });
@@ -162,6 +174,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     s.openTasks = await db.openTasks({ leadId });
     return view();
   }), { validator: (a) => play.assertCanReassign(s, a.ownerId) });
+
+  // Not under the lock: the step being cancelled holds it.
+  setHandler(msg.cancelStepUpdate, (a) => {
+    const running = [...(steps.get(a.activityType) ?? [])];
+    running.forEach((scope) => scope.cancel());
+    return { cancelled: running.length };
+  }, { validator: (a) => { if (!steps.get(a.activityType)?.size) throw new Error(`no ${a.activityType} step is running on this lead`); } });
 
   // ---- reminders: durable timers, scoped to the stage they belong to ------------------------------------------
   let stageNode: NodeOf<'stage'> | null = null;

@@ -1,14 +1,19 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { offerTotal, toCents } from '../../engine/lead/bounds';
 import type { LogVisitInput, OfferLineInput } from '../../engine/lead/messages';
 import type { ActivityDeps } from '../deps';
 import { createMailActivities } from '../mail/send-email.activity';
 import { recordEvent } from './events';
+import { withFailureClassification } from './failures';
 
-/** The writes behind rep actions (the workflow validated the transition before calling these). */
+/**
+ * The writes behind rep actions (the workflow validated the transition before calling these). A write the database
+ * refuses for its input fails once as `InvalidInput` (see failures.ts), so the action answers and the lead stays usable.
+ */
 export function createRepActionActivities(deps: ActivityDeps) {
   const { sql } = deps;
   const mail = createMailActivities(deps);
-  return {
+  return withFailureClassification({
     async recordVisit(a: LogVisitInput & { leadId: string }): Promise<void> {
       const known = await sql`select 1 from constants where category = 'visit_type' and code = ${a.type} and active
                               union all select 1 from constants where category = 'visit_status' and code = ${a.status} and active`;
@@ -51,14 +56,15 @@ export function createRepActionActivities(deps: ActivityDeps) {
           insert into opportunities (id, lead_id, name) select ${`opp-${a.leadId}`}, id, coalesce(company, name) from leads where id = ${a.leadId}
           on conflict (lead_id) do update set lead_id = excluded.lead_id returning id`;
         if (existing) return { version: existing.version, total: Number(existing.total), opportunityId: opp!.id };
-        const total = Math.round(a.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0) * 100) / 100;
+        // Each line is stored rounded to cents and the total is their sum, so the offer and its lines always agree.
+        const total = offerTotal(a.lines);
         await tx`select id from leads where id = ${a.leadId} for update`;
         const [{ version }] = await tx<{ version: number }[]>`select coalesce(max(version), 0) + 1 as version from offers where lead_id = ${a.leadId}`;
         await tx`insert into offers (id, lead_id, version, supersedes_id, status, total, currency)
                  values (${a.offerId}, ${a.leadId}, ${version}, ${a.supersedes ?? null}, 'draft', ${total}, ${a.currency ?? 'EUR'})`;
         for (const l of a.lines) {
           await tx`insert into offer_lines (offer_id, product, options, quantity, unit_price, total)
-                   values (${a.offerId}, ${l.product}, ${l.options}, ${l.quantity}, ${l.unitPrice}, ${Math.round(l.quantity * l.unitPrice * 100) / 100})`;
+                   values (${a.offerId}, ${l.product}, ${l.options}, ${l.quantity}, ${l.unitPrice}, ${toCents(l.quantity * l.unitPrice)})`;
         }
         if (a.supersedes) {
           await tx`update offers set status = 'renegotiated', updated_at = now() where id = ${a.supersedes}`;
@@ -85,5 +91,5 @@ export function createRepActionActivities(deps: ActivityDeps) {
         }
       });
     },
-  };
+  });
 }
