@@ -118,7 +118,7 @@ function orderBy(sql: Sql, f: Pick<LeadFilters, 'sort' | 'order'>) {
 }
 
 /** The page's leads with their owner, account, task counts and current offer value, in the page's order. */
-async function enrich(sql: Sql, ids: string[]): Promise<Lead[]> {
+export async function loadLeads(sql: Sql, ids: string[]): Promise<Lead[]> {
   if (!ids.length) return [];
   const rows = await sql<LeadRow[]>`
     select l.*, u.name as owner_name, a.name as account_name, t.open_tasks, t.overdue_tasks, o.total::float8 as offer_value
@@ -144,7 +144,7 @@ export async function findLeads(sql: Sql, user: AuthUser, q: Partial<LeadFilters
     sql<{ total: number }[]>`select count(*)::int as total from leads l where ${where}`,
     sql<{ id: string }[]>`select l.id from leads l where ${where} order by ${orderBy(sql, q)} limit ${q.limit} offset ${q.offset}`,
   ]);
-  return { total: counted?.total ?? 0, items: await enrich(sql, page.map((r) => r.id)) };
+  return { total: counted?.total ?? 0, items: await loadLeads(sql, page.map((r) => r.id)) };
 }
 
 /** Every matching lead (up to `max`), sorted like the finder, for the CSV export. */
@@ -153,7 +153,7 @@ export async function exportLeads(sql: Sql, user: AuthUser, q: Partial<LeadFilte
   const ids = await sql<{ id: string }[]>`select l.id from leads l where ${where} order by ${orderBy(sql, q)} limit ${max}`;
   const out: Lead[] = [];
   // In chunks, so one statement never carries 50,000 parameters.
-  for (let i = 0; i < ids.length; i += 5000) out.push(...(await enrich(sql, ids.slice(i, i + 5000).map((r) => r.id))));
+  for (let i = 0; i < ids.length; i += 5000) out.push(...(await loadLeads(sql, ids.slice(i, i + 5000).map((r) => r.id))));
   return out;
 }
 

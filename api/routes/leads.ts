@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as msg from '../../engine/lead/messages';
@@ -11,15 +12,13 @@ import { anyUser, managers } from '../auth/types';
 import { DomainError, notFound } from '../errors';
 import { captureLead } from '../leads/capture';
 import { actionIds, idempotencyKeyOf, runLeadAction, runLeadUpdate } from '../leads/updates';
-import { assertKnownFilters, exportColumns, exportLeads, findLeads, leadSchema, safeCell, toLead, type LeadRow } from '../leads/finder';
+import { assertKnownFilters, exportColumns, exportLeads, findLeads, leadSchema, safeCell } from '../leads/finder';
+import { allowedActionsSchema, leadPageSchema, loadLeadPage } from '../leads/lead-page';
+import { closedActions, type AllowedActions } from '../../engine/lead/allowed-actions';
 import { leadExportParams, leadFilterSchema, leadFinderQuerySchema } from '../../engine/lead/workspace-schemas';
 import { audit } from '../auth/audit';
 import { stringify } from 'csv-stringify/sync';
 
-const eventSchema = z.object({
-  id: z.number(), type: z.string(), at: z.string(), actor: z.string().nullable(), stage: z.string().nullable(),
-  context: z.record(z.string(), z.unknown()), cause: z.record(z.string(), z.unknown()).nullable(),
-});
 const viewSchema = z.object({
   leadId: z.string(), stage: z.string(), status: z.string(), score: z.number(), grade: z.string().nullable(), ownerId: z.string().nullable(),
   qualified: z.boolean(), closed: z.boolean(), nextDeadline: z.string().nullable(),
@@ -71,28 +70,32 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/leads/:id', {
     config: { access: anyUser },
     schema: {
-      tags: ['leads'], summary: 'A lead with its event timeline, tasks, visits and offers', params: idParams,
-      response: { 200: z.object({ lead: leadSchema, events: z.array(eventSchema), tasks: z.array(z.record(z.string(), z.unknown())), visits: z.array(z.record(z.string(), z.unknown())), offers: z.array(z.record(z.string(), z.unknown())) }) },
+      tags: ['leads'], summary: 'A lead with its timeline (names instead of ids), tasks, visits, offers, orders, score explanation and colleague warnings',
+      params: idParams, response: { 200: leadPageSchema },
+    },
+  }, async (req) => loadLeadPage(app.sql, req.user!, req.params.id));
+
+  app.get('/api/leads/:id/actions', {
+    config: { access: anyUser },
+    schema: {
+      tags: ['leads'], summary: 'The actions the workflow allows now (and why the others are refused)',
+      params: idParams, response: { 200: allowedActionsSchema },
     },
   }, async (req) => {
-    const sql = app.sql;
-    const [row] = await sql<LeadRow[]>`select l.*, u.name as owner_name from leads l left join users u on u.id = l.owner_id
-      where l.id = ${req.params.id} and ${leadScope(sql, req.user, 'l')}`;
+    const [row] = await app.sql<{ status: string; offers: string[] }[]>`
+      select l.status, coalesce((select array_agg(o.id order by o.version) from offers o where o.lead_id = l.id), '{}') as offers
+        from leads l where l.id = ${req.params.id} and ${leadScope(app.sql, req.user, 'l')}`;
     if (!row) throw notFound('lead');
-    const [events, tasks, visits, offers] = await Promise.all([
-      sql<{ id: number; type: string; at: Date; actor: string | null; stage: string | null; context: Record<string, unknown>; cause: Record<string, unknown> | null }[]>`
-        select id, type, at, actor, stage, context, cause from lead_events where lead_id = ${req.params.id} order by id`,
-      sql`select id, kind, title, owner_id as "ownerId", due_at as "dueAt", done from tasks where lead_id = ${req.params.id} order by created_at`,
-      sql`select id, type, status, outcome, notes, rep_id as "repId", occurred_at as "occurredAt", offer_id as "offerId" from visits where lead_id = ${req.params.id} order by occurred_at`,
-      sql`select o.id, o.version, o.status, o.total::float8 as total, o.currency, o.rejection_reason as "rejectionReason", o.supersedes_id as "supersedes",
-                 coalesce((select json_agg(json_build_object('product', l.product, 'options', l.options, 'quantity', l.quantity, 'unitPrice', l.unit_price::float8)) from offer_lines l where l.offer_id = o.id), '[]') as lines
-          from offers o where o.lead_id = ${req.params.id} order by o.version`,
-    ]);
-    return {
-      lead: toLead(row),
-      events: events.map((e) => ({ ...e, id: Number(e.id), at: e.at.toISOString() })),
-      tasks: [...tasks], visits: [...visits], offers: [...offers],
-    };
+    if (row.status === 'won' || row.status === 'lost') return closedActions(row.offers);
+    let answer: AllowedActions;
+    try {
+      answer = await app.temporal.workflow.getHandle(req.params.id).query(msg.allowedActionsQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return closedActions(row.offers);
+      throw err;
+    }
+    if (req.user!.role === 'rep' && answer.actions.reassign.allowed) answer.actions.reassign = { allowed: false, reason: 'only managers reassign leads' };
+    return answer;
   });
 
   app.get('/api/leads/:id/state', {

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AllowedActions } from './allowed-actions';
 import type { CaptureInput, LeadView, OfferStatus } from './types';
 
 // Rep actions: updates with validators, so an illegal transition is refused before anything changes.
@@ -35,3 +36,6 @@ export const getLeadQuery = defineQuery<LeadView>('getLead');
 // the rep action waiting on it fails with "cancelled" and the lead takes the next action.
 export interface CancelStepInput { activityType: string; by: string }
 export const cancelStepUpdate = defineUpdate<{ cancelled: number }, [CancelStepInput]>('cancelStep');
+
+// The rep workspace's action bar: every action and offer status move, allowed or refused with the reason.
+export const allowedActionsQuery = defineQuery<AllowedActions>('allowedActions');

@@ -6,6 +6,7 @@ import type { Activities } from '../../workers/activities';
 import { edgeFrom } from '../pipeline/outputs';
 import type { NodeOf, PipelineDocument, PipelineNode } from '../pipeline/schema';
 import * as msg from './messages';
+import { allowedActions } from './allowed-actions';
 import * as play from './rules-of-play';
 import { Mutex } from './mutex';
 import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput, ScheduledReminder } from './types';
@@ -91,6 +92,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   // ---- queries, signals, updates ---------------------------------------------------------------------------
   setHandler(msg.getLeadQuery, view);
+  setHandler(msg.allowedActionsQuery, () => allowedActions(s));
 
   setHandler(msg.formSubmittedSignal, async (capture) => {
     if (s.submissions.includes(capture.submissionId)) return;
