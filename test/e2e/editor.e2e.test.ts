@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/auth/passwords';
 import { ensureDefaultPipeline } from '../../db/pipelines';
 import { ensureDefaultRuleSets } from '../../db/rule-sets';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
-import { launchChromium, shot } from './helpers/browser';
+import { launchChromium, shot, signIn } from './helpers/browser';
 
 let stack: TestStack;
 let browser: Browser;
@@ -34,6 +34,11 @@ beforeAll(async () => {
     void d.accept();
   });
 }, 180_000);
+
+// A failed step leaves a picture of what the browser showed.
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) await shot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -66,10 +71,9 @@ async function select(nodeId: string) {
 describe('editor end to end', () => {
   it('signs in', async () => {
     await page.goto(`${baseUrl}/pipelines`);
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('E-mail').waitFor();
     await shot(page, '01-sign-in');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, email, password);
     await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
     await shot(page, '02-pipelines');
   });

@@ -16,3 +16,8 @@ export function createQueryClient(): QueryClient {
     },
   });
 }
+
+// Every query and mutation fails with the API client's ApiError (status, message, field problems).
+declare module '@tanstack/react-query' {
+  interface Register { defaultError: ApiError }
+}
