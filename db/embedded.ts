@@ -50,7 +50,7 @@ export async function startEmbeddedPostgresProcess(opts: { dir?: string } = {}):
   const pidFile = opts.dir ? `${opts.dir.replace(/[\\/]+$/, '')}.pid` : undefined;
   if (opts.dir) {
     mkdirSync(opts.dir, { recursive: true });
-    await reclaimStaleServer(pidFile!, { mustMention: opts.dir });
+    await reclaimStaleServer(pidFile!, { mustMention: opts.dir, folder: dirname(opts.dir) });
   }
   const script = join(dirname(fileURLToPath(import.meta.url)), 'pglite-process.ts');
   const child = fork(script, opts.dir ? [opts.dir] : [], {

@@ -119,9 +119,9 @@ export async function waitForExit(pid: number, identity: { startTime: string } |
  * process is gone (killed, terminal closed), that server is ours and is stopped; when its owner still runs, the data
  * folder is in use and start-up stops with one line. A record whose process is gone, or whose pid now belongs to
  * another program, is simply removed.
- * @example await reclaimStaleServer('data/temporal.pid', { mustMention: 'data/temporal.db', log: console.log });
+ * @example await reclaimStaleServer('data/temporal.pid', { mustMention: 'data/temporal.db', folder: 'data', log: console.log });
  */
-export async function reclaimStaleServer(file: string, opts: { mustMention: string; folderVariable?: string; log?: (m: string) => void }): Promise<void> {
+export async function reclaimStaleServer(file: string, opts: { mustMention: string; folder?: string; folderVariable?: string; log?: (m: string) => void }): Promise<void> {
   if (!existsSync(file)) return;
   const record = readProcessRecord(file);
   if (!record) {
@@ -131,7 +131,7 @@ export async function reclaimStaleServer(file: string, opts: { mustMention: stri
   const ours = record.command.includes(opts.mustMention) && isRunning(record.pid, record);
   if (ours && isRunning(record.owner.pid, { startTime: record.owner.startTime })) {
     const variable = opts.folderVariable ?? 'DATA_DIR';
-    throw new Error(`${variable}: ${opts.mustMention} is in use by another Leadflow (process ${record.owner.pid} runs its ${record.name}); stop it or set ${variable} to another folder`);
+    throw new Error(`${variable}: ${opts.folder ?? opts.mustMention} is in use by another Leadflow (process ${record.owner.pid} runs its ${record.name}); stop it or set ${variable} to another folder`);
   }
   if (ours) {
     opts.log?.(`stopping the ${record.name} (pid ${record.pid}) left running by an earlier start that did not shut down`);

@@ -61,7 +61,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     } : undefined;
     // A dev server left running by a start that was killed is stopped, and a foreign one on our ports is named,
     // before anything else starts.
-    if (!config.DATABASE_URL) await reclaimStaleServer(join(config.dataDir, 'pglite.pid'), { mustMention: join(config.dataDir, 'pglite'), log });
+    if (!config.DATABASE_URL) await reclaimStaleServer(join(config.dataDir, 'pglite.pid'), { mustMention: join(config.dataDir, 'pglite'), folder: config.dataDir, log });
     if (devServer) await prepareDevServerPorts(devServer, log);
 
     if (!config.DATABASE_URL) log('starting embedded Postgres (PGlite) …');

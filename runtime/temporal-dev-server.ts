@@ -53,7 +53,7 @@ export async function portInUse(port: number, host = '127.0.0.1'): Promise<boole
  * (its pid file), then makes sure the ports are free, naming the variable to change when a foreign program holds one.
  */
 export async function prepareDevServerPorts(opts: DevServerOptions & { port: number }, log?: (m: string) => void): Promise<void> {
-  if (opts.pidFile && opts.dbFile) await reclaimStaleServer(opts.pidFile, { mustMention: opts.dbFile, log });
+  if (opts.pidFile && opts.dbFile) await reclaimStaleServer(opts.pidFile, { mustMention: opts.dbFile, folder: dirname(opts.dbFile), log });
   if (await portInUse(opts.port)) {
     throw new Error(`TEMPORAL_DEV_PORT: 127.0.0.1:${opts.port} is already in use by another program (set TEMPORAL_DEV_PORT to a free port)`);
   }
