@@ -9,6 +9,7 @@ import { projectRoot } from '../runtime/temporal-cli';
 import { authPlugin } from './auth/plugin';
 import { securityPlugin } from './auth/security';
 import { captureDispatcherPlugin } from './plugins/capture-dispatcher';
+import { dbAvailabilityPlugin } from './plugins/db-availability';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { inputHygienePlugin } from './plugins/input-hygiene';
 import { servicesPlugin, type Services } from './plugins/services';
@@ -66,6 +67,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // Before the auth plugins: a NUL byte or a lone surrogate never reaches a session lookup or a query.
   await app.register(inputHygienePlugin);
   await app.register(servicesPlugin, { sql: opts.sql, temporal: opts.temporal, config: opts.config });
+  // Before the auth plugins: while the database is down, requests are refused before a session lookup waits on it.
+  await app.register(dbAvailabilityPlugin);
   await app.register(captureDispatcherPlugin);
   await app.register(securityPlugin);
   await app.register(authPlugin);

@@ -1,9 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DatabaseDeadlineError, timeoutsOf, type Db } from '../../db/client';
 import { getLatestPublishedPipeline, type PublishedPipeline } from '../../db/pipelines';
 import { companyDomainOf, dedupeKeyOf, normalisePhone, type CaptureBody } from '../../engine/lead/schemas';
 import type { CaptureInput } from '../../engine/lead/types';
 import { DomainError, unprocessable } from '../errors';
+
+/** `Idempotency-Key`: up to 200 printable ASCII characters (a UUID is a good choice), chosen by the client per submission. */
+export const idempotencyKeySchema = z.string()
+  .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII characters')
+  .min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+/** Headers of the capture routes; every other header passes through untouched. */
+export const captureHeadersSchema = z.looseObject({ 'idempotency-key': idempotencyKeySchema.optional() });
 
 const PIPELINE_ID = 'default';
 let cached: { at: number; value: PublishedPipeline } | undefined;
@@ -24,12 +33,33 @@ async function knownInterests(app: FastifyInstance): Promise<Set<string>> {
   return interests.codes;
 }
 
+/** The longest a capture waits for its transaction; past it the client hears 503 and the transaction cannot commit. */
+const MAX_CAPTURE_DEADLINE_MS = 5000;
+/** Slack between the server-side commit deadline and the answer, for clock skew between API and database hosts. */
+const DEADLINE_GRACE_MS = 300;
+
+/** A concurrent request with the same Idempotency-Key committed first: roll back and answer what it answered. */
+class IdempotencyRace extends Error {}
+
+export interface CaptureResult {
+  leadId: string;
+  /** True when the person was already known (the capture joined an existing or in-flight lead). */
+  duplicate: boolean;
+  /** The submission's id (the first one's, for a retry with the same Idempotency-Key); says nothing about the person. */
+  submissionId: string;
+}
+
 /**
  * Captures a lead: validates, normalises and dedupes it, and commits it to the capture inbox; the dispatcher then
- * signals-with-start the lead's workflow, whose id comes from the dedupe key. A second capture of the same person
- * becomes an event on the existing lead, never a second workflow.
+ * signals-with-start the lead's workflow. A second capture of the same person becomes an event on the existing lead,
+ * never a second workflow: the person's e-mail and phone are claimed in the same transaction (see `claimPerson`).
+ * The capture is answered only after its commit, within a deadline; a transaction still open at the deadline can no
+ * longer commit (checked at COMMIT), so a capture the client was told failed is never kept. With an idempotency key,
+ * the same key and body again answer the first answer without a second submission.
  */
-export async function captureLead(app: FastifyInstance, body: CaptureBody, source: CaptureInput['source'], capturedBy?: string): Promise<{ leadId: string; duplicate: boolean }> {
+export async function captureLead(
+  app: FastifyInstance, body: CaptureBody, source: CaptureInput['source'], capturedBy?: string, idempotencyKey?: string,
+): Promise<CaptureResult> {
   if (body.productInterest) {
     const codes = await knownInterests(app);
     if (!codes.has(body.productInterest)) {
@@ -40,26 +70,107 @@ export async function captureLead(app: FastifyInstance, body: CaptureBody, sourc
   }
   const phone = body.phone ? normalisePhone(body.phone) : undefined;
   const dedupeKey = dedupeKeyOf({ email: body.email, phone });
-  const [existing] = await app.sql<{ id: string }[]>`
-    select id from leads where dedupe_key = ${dedupeKey}
-       or (${body.email ?? null}::text is not null and email = ${body.email ?? null})
-       or (${phone ?? null}::text is not null and phone = ${phone ?? null})
-    union all
-    select lead_id from capture_inbox where dedupe_key = ${dedupeKey} and dispatched_at is null
-    limit 1`;
-  const leadId = existing?.id ?? `lead-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20)}`;
+  const pipeline = await currentPipeline(app);
+  const scope = `${source}:${capturedBy ?? ''}`;
+  const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify(body)).digest('hex') : null;
   const capture: CaptureInput = {
     submissionId: randomUUID(), source, name: body.name, email: body.email, phone, company: body.company,
     companyDomain: companyDomainOf(body.email), country: body.country, productInterest: body.productInterest,
     message: body.message, jobTitle: body.jobTitle, companySize: body.companySize, industry: body.industry,
     capturedAt: new Date().toISOString(), capturedBy,
   };
-  const pipeline = await currentPipeline(app);
-  // Accepted once it is committed here; the dispatcher hands it to the lead's workflow (signal-with-start).
-  await app.sql`
-    insert into capture_inbox (submission_id, lead_id, dedupe_key, input)
-    values (${capture.submissionId}, ${leadId}, ${dedupeKey},
-            ${app.sql.json({ pipelineId: pipeline.pipelineId, pipelineVersion: pipeline.version, capture } as never)})`;
+  const deadlineMs = Math.min(timeoutsOf(app.sql).statementTimeoutMs, MAX_CAPTURE_DEADLINE_MS);
+
+  const attempt = () => withDeadline(deadlineMs, (acceptBy) => app.sql.begin(async (tx): Promise<CaptureResult> => {
+    // A statement or an idle transaction past the deadline is ended by the server, releasing the person's claims.
+    await tx`select set_config('statement_timeout', ${String(deadlineMs)}, true),
+                    set_config('idle_in_transaction_session_timeout', ${String(deadlineMs + DEADLINE_GRACE_MS)}, true)`;
+    if (idempotencyKey) {
+      const [prior] = await tx<{ submission_id: string; lead_id: string; duplicate: boolean; request_hash: string | null }[]>`
+        select submission_id, lead_id, duplicate, request_hash from capture_inbox
+        where idempotency_scope = ${scope} and idempotency_key = ${idempotencyKey}`;
+      if (prior) {
+        if (prior.request_hash !== requestHash) throw keyReused();
+        return { leadId: prior.lead_id, duplicate: prior.duplicate, submissionId: prior.submission_id };
+      }
+    }
+    const claim = await claimPerson(tx, { email: body.email, phone }, leadIdOf(dedupeKey));
+    const [row] = await tx`
+      insert into capture_inbox (submission_id, lead_id, dedupe_key, input, idempotency_scope, idempotency_key, request_hash, duplicate, accept_by)
+      values (${capture.submissionId}, ${claim.leadId}, ${dedupeKey},
+              ${tx.json({ pipelineId: pipeline.pipelineId, pipelineVersion: pipeline.version, capture } as never)},
+              ${idempotencyKey ? scope : null}, ${idempotencyKey ?? null}, ${requestHash}, ${claim.duplicate}, ${acceptBy})
+      on conflict (idempotency_scope, idempotency_key) where idempotency_key is not null do nothing
+      returning submission_id`;
+    if (!row) throw new IdempotencyRace();
+    return { ...claim, submissionId: capture.submissionId };
+  }));
+
+  let result: CaptureResult;
+  try {
+    result = await attempt();
+  } catch (err) {
+    // Same key sent twice at once: the other request committed; this one rolled back and answers what it answered.
+    if (!(err instanceof IdempotencyRace)) throw err;
+    result = await attempt();
+  }
   app.captureDispatcher.kick();
-  return { leadId, duplicate: Boolean(existing) };
+  return result;
+}
+
+const keyReused = () => unprocessable('Idempotency-Key: this key was already used for a different capture; send a new key with a new submission', [
+  { path: 'headers.idempotency-key', message: 'was already used with a different body' },
+]);
+
+/** The id a new lead gets: derived from its dedupe key, so it is stable for the person who created it. */
+const leadIdOf = (dedupeKey: string) => `lead-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20)}`;
+
+/**
+ * Runs `fn` with a commit deadline (`acceptBy`, stored with the row and checked by the database at COMMIT) and
+ * rejects shortly after it. Past that point the transaction can no longer commit, so the 503 the client hears is true.
+ */
+async function withDeadline<T>(deadlineMs: number, fn: (acceptBy: Date) => Promise<T>): Promise<T> {
+  const acceptBy = new Date(Date.now() + deadlineMs);
+  let timer: NodeJS.Timeout | undefined;
+  const work = fn(acceptBy);
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseDeadlineError(`the database did not commit the capture within ${deadlineMs} ms`)), deadlineMs + DEADLINE_GRACE_MS);
+  });
+  // The loser of the race still settles later (a rollback or a connection error); nobody waits for it.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Serialises the dedupe decision for a person: claims the e-mail, then the phone (always in this order, so two
+ * captures never wait on each other crosswise). A value someone holds already names the lead to join, the e-mail's
+ * owner first; a concurrent capture holding an uncommitted claim makes this one wait for its commit and then join
+ * its lead. Values not claimed yet are claimed for the lead chosen, so every later capture of them joins it too.
+ */
+export async function claimPerson(tx: Db, person: { email?: string; phone?: string }, newLeadId: string): Promise<{ leadId: string; duplicate: boolean }> {
+  const keys = [
+    ...(person.email ? [{ kind: 'email', value: person.email }] : []),
+    ...(person.phone ? [{ kind: 'phone', value: person.phone }] : []),
+  ];
+  let joined: string | undefined;
+  const fresh: { kind: string; value: string }[] = [];
+  for (const k of keys) {
+    const [mine] = await tx`insert into person_claims (kind, value, lead_id) values (${k.kind}, ${k.value}, ${joined ?? newLeadId})
+      on conflict (kind, value) do nothing returning lead_id`;
+    if (mine) {
+      fresh.push(k);
+      continue;
+    }
+    const [held] = await tx<{ lead_id: string }[]>`select lead_id from person_claims where kind = ${k.kind} and value = ${k.value}`;
+    joined ??= held!.lead_id;
+  }
+  // The e-mail was new but the phone is known: the e-mail belongs to the known lead as well.
+  if (joined && fresh.length) {
+    for (const k of fresh) await tx`update person_claims set lead_id = ${joined} where kind = ${k.kind} and value = ${k.value}`;
+  }
+  return { leadId: joined ?? newLeadId, duplicate: Boolean(joined) };
 }

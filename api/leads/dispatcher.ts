@@ -12,6 +12,7 @@ interface InboxRow {
   dedupe_key: string;
   input: { pipelineId: string; pipelineVersion: number; capture: CaptureInput };
   attempts: number;
+  created_at: Date;
 }
 
 /**
@@ -25,7 +26,7 @@ export class CaptureDispatcher {
   private loop: Promise<void> | undefined;
   private pipelines = new Map<string, PublishedPipeline>();
 
-  constructor(private readonly deps: { sql: Sql; temporal: Client; taskQueue: string; log: FastifyBaseLogger; batch?: number }) {}
+  constructor(private readonly deps: { sql: Sql; temporal: Client; taskQueue: string; log: FastifyBaseLogger; batch?: number; databaseDown?: () => boolean }) {}
 
   start(): void {
     if (this.running) return;
@@ -57,7 +58,8 @@ export class CaptureDispatcher {
     while (this.running) {
       let n = 0;
       try {
-        n = await this.dispatchBatch();
+        // While the database is known to be down there is nothing to claim; the breaker's probe notices its return.
+        if (!this.deps.databaseDown?.()) n = await this.dispatchBatch();
       } catch (err) {
         this.deps.log.error({ err }, 'capture dispatcher: batch failed; retrying');
       }
@@ -82,9 +84,15 @@ export class CaptureDispatcher {
         where dispatched_at is null and (claimed_until is null or claimed_until < now())
         order by created_at limit ${this.deps.batch ?? 64}
         for update skip locked)
-      returning submission_id, lead_id, dedupe_key, input, attempts`;
+      returning submission_id, lead_id, dedupe_key, input, attempts, created_at`;
     if (!rows.length) return 0;
-    await Promise.all(rows.map((row) => this.dispatch(row)));
+    // Captures of one lead go in the order they were accepted (the first one starts the workflow with its data);
+    // different leads go in parallel.
+    const byLead = new Map<string, InboxRow[]>();
+    for (const row of [...rows].sort((a, b) => a.created_at.getTime() - b.created_at.getTime())) byLead.set(row.lead_id, [...(byLead.get(row.lead_id) ?? []), row]);
+    await Promise.all([...byLead.values()].map(async (same) => {
+      for (const row of same) await this.dispatch(row);
+    }));
     return rows.length;
   }
 

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { refusalOf } from '../../db/refusals';
+import { isDatabaseUnreachable, isStatementTimeout } from '../../db/client';
 import { DomainError, statusOf } from '../errors';
 
 interface Problem {
@@ -32,7 +33,14 @@ export const errorHandlerPlugin = fp(
       if (err instanceof DomainError) {
         const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
         if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+        if (err.code === 'unavailable') reply.header('retry-after', String((err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 2));
         return reply.status(statusOf[err.code]).send({ error: err.code, message: err.message, problems: err.details });
+      }
+      // Postgres unreachable (refused, timed out, shutting down) or a statement past its timeout: nothing was kept, retry.
+      if (isDatabaseUnreachable(err) || isStatementTimeout(err)) {
+        request.log.warn({ code: (err as { code?: string }).code, reason: err.message.split('\n')[0] }, 'database unavailable');
+        return reply.status(503).header('retry-after', '2')
+          .send({ error: 'unavailable', message: 'The database is unreachable or too slow right now; nothing was changed. Retry in a few seconds.' });
       }
       // A value the database refuses (SQLSTATE class 22: out of range, malformed, a NUL byte …) is the client's input,
       // never a server fault; integrity violations (class 23) are a conflict with what is stored.

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { timeoutsOf } from '../../db/client';
+import { RETRY_AFTER_SECONDS } from '../plugins/db-availability';
 
 const partStatus = z.object({ ok: z.boolean(), error: z.string().optional(), ms: z.number() });
 const healthSchema = z.object({
@@ -23,16 +25,21 @@ async function probe(fn: () => Promise<unknown>, timeoutMs = 3000) {
   }
 }
 
-/** GET /healthz: 200 when Postgres and Temporal answer, 503 naming the part that does not. */
+/** GET /healthz: 200 when Postgres and Temporal answer, 503 (with Retry-After) naming the part that does not. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/healthz', {
     config: { access: 'public' },
     schema: { tags: ['system'], summary: 'Liveness of Postgres and Temporal', response: { 200: healthSchema, 503: healthSchema } },
   }, async (_req, reply) => {
+    // While the database is known to be down, say so at once instead of waiting for another connect timeout.
+    const knownDown = app.dbAvailability.isDown;
     const [postgres, temporal] = await Promise.all([
-      probe(() => app.sql`select 1`),
+      knownDown
+        ? Promise.resolve({ ok: false, error: `unreachable for ${Math.round(app.dbAvailability.downForMs / 1000)} s; retrying`, ms: 0 })
+        : probe(() => app.sql`select 1`, Math.min(timeoutsOf(app.sql).connectTimeoutMs, 2000)),
       probe(() => app.temporal.workflowService.getSystemInfo({})),
     ]);
+    if (!postgres.ok) app.dbAvailability.markDown(postgres.error ?? 'no answer');
     const ok = postgres.ok && temporal.ok;
     let captureBacklog;
     if (postgres.ok) {
@@ -42,6 +49,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         from capture_inbox where dispatched_at is null`.catch(() => []);
       if (b) captureBacklog = { pending: b.pending, oldestSeconds: b.oldest === null ? null : Math.round(b.oldest), failing: b.failing };
     }
+    if (!ok) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', postgres, temporal, captureBacklog });
   });
 };

@@ -10,7 +10,7 @@ import {
 import { leadScope } from '../auth/scope';
 import { anyUser, managers } from '../auth/types';
 import { DomainError, notFound } from '../errors';
-import { captureLead } from '../leads/capture';
+import { captureHeadersSchema, captureLead } from '../leads/capture';
 import { actionIds, idempotencyKeyOf, runLeadAction, runLeadUpdate } from '../leads/updates';
 import { assertKnownFilters, exportColumns, exportLeads, findLeads, leadSchema, safeCell } from '../leads/finder';
 import { allowedActionsSchema, leadPageSchema, loadLeadPage } from '../leads/lead-page';
@@ -29,14 +29,15 @@ const idParams = z.object({ id: z.string().min(1).max(80) });
 
 /** Capture (web form, partner, manual), the lead list and page, and every rep action as a workflow update. */
 export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
-  const capture = (source: 'web' | 'partner' | 'manual') => async (req: { body: z.infer<typeof captureBodySchema>; user?: { id: string }; partnerKeyId?: string }) => {
+  const capture = (source: 'web' | 'partner' | 'manual') => async (req: { body: z.infer<typeof captureBodySchema>; headers: { 'idempotency-key'?: string }; user?: { id: string }; partnerKeyId?: string }) => {
     if (source === 'web' && req.body.website) {
       // Honeypot filled: a bot. Answer like a success so it learns nothing; store nothing.
-      return { leadId: `lead-${randomUUID().slice(0, 8)}`, duplicate: false };
+      return { leadId: `lead-${randomUUID().slice(0, 8)}`, duplicate: false, submissionId: randomUUID() };
     }
-    return captureLead(app, req.body, source, req.user?.id ?? req.partnerKeyId);
+    // Idempotency-Key: a retry with the same key (and body) answers the first answer and adds no submission.
+    return captureLead(app, req.body, source, req.user?.id ?? req.partnerKeyId, req.headers['idempotency-key']);
   };
-  const captureSchema = (summary: string) => ({ tags: ['leads'], summary, body: captureBodySchema, response: { 202: captureResponseSchema } });
+  const captureSchema = (summary: string) => ({ tags: ['leads'], summary, headers: captureHeadersSchema, body: captureBodySchema, response: { 202: captureResponseSchema } });
 
   app.post('/api/leads/web-form', { config: { access: 'public' }, bodyLimit: 32 * 1024, schema: captureSchema('Public web form: capture a lead') },
     async (req, reply) => reply.status(202).send(await capture('web')(req)));
