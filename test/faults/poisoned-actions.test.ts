@@ -120,6 +120,71 @@ describe('poisoned rep actions', () => {
     expect(rows).toHaveLength(1);
   }, 90_000);
 
+  describe('an operator and a step that keeps failing', () => {
+    type Step = { activityId: string; activityType: string; attempt: number; failing: boolean; lastFailure: string | null; cancellable: boolean };
+    let ops: TestUser;
+    const failingVisit = async () => eventually(async () => {
+      const r = await stack.app.inject({ url: `/api/leads/${leadId}/failures`, headers: ops.headers });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json() as { items: Step[] }).items.find((i) => i.activityType === 'recordVisit' && i.attempt >= 3);
+    }, 30_000, 250);
+    // A transient fault the activity cannot classify (the table is away): it is retried, not failed.
+    const breakVisits = () => stack.db.sql`alter table visits rename to visits_away`;
+    const repairVisits = () => stack.db.sql`alter table visits_away rename to visits`;
+
+    beforeAll(async () => {
+      ops = await createUser(stack.db.sql, { role: 'ops' });
+    });
+
+    it('sees the failing step with its attempts and last failure, and retries it once the cause is fixed', async () => {
+      const headers = { ...rep, 'idempotency-key': 'visit-during-a-fault' };
+      const body = { type: 'phone', status: 'contact', outcome: 'after the fault' };
+      await breakVisits();
+      try {
+        expect((await post(`/api/leads/${leadId}/visits`, body, headers)).statusCode).toBe(503);
+        const step = await failingVisit();
+        expect(step.failing).toBe(true);
+        expect(step.lastFailure).toMatch(/visits/);
+        expect((await stack.app.inject({ url: `/api/leads/${leadId}/failures`, headers: rep })).statusCode).toBe(403);
+        // Retry now: the attempts start again (no waiting out the backoff).
+        const retried = await stack.app.inject({ method: 'POST', url: `/api/leads/${leadId}/failures/${step.activityId}/retry`, headers: ops.headers });
+        expect(retried.statusCode, retried.body).toBe(200);
+        await eventually(async () => {
+          const r = await stack.app.inject({ url: `/api/leads/${leadId}/failures`, headers: ops.headers });
+          return (r.json() as { items: Step[] }).items.some((i) => i.activityId === step.activityId && i.attempt < step.attempt);
+        }, 20_000, 100);
+      } finally {
+        await repairVisits();
+      }
+      const done = await eventually(async () => {
+        const r = await post(`/api/leads/${leadId}/visits`, body, headers);
+        return r.statusCode === 200 ? r : undefined;
+      }, 40_000, 500);
+      expect(done.statusCode).toBe(200);
+      expect(await stack.db.sql`select 1 from visits where lead_id = ${leadId} and outcome = 'after the fault'`).toHaveLength(1);
+    }, 90_000);
+
+    it('cancels the failing step: the waiting action fails with the reason and the lead takes the next action', async () => {
+      const headers = { ...rep, 'idempotency-key': 'visit-to-cancel' };
+      const body = { type: 'phone', status: 'contact', outcome: 'cancelled by ops' };
+      await breakVisits();
+      try {
+        expect((await post(`/api/leads/${leadId}/visits`, body, headers)).statusCode).toBe(503);
+        const step = await failingVisit();
+        expect(step.cancellable).toBe(true);
+        const cancelled = await stack.app.inject({ method: 'POST', url: `/api/leads/${leadId}/failures/${step.activityId}/cancel`, headers: ops.headers });
+        expect(cancelled.statusCode, cancelled.body).toBe(200);
+        const answer = await post(`/api/leads/${leadId}/visits`, body, headers);
+        expect(answer.statusCode, answer.body).toBe(409);
+        expect(answer.json().message).toMatch(/cancelled/);
+      } finally {
+        await repairVisits();
+      }
+      expect(await stack.db.sql`select 1 from visits where lead_id = ${leadId} and outcome = 'cancelled by ops'`).toHaveLength(0);
+      await stillUsable();
+    }, 90_000);
+  });
+
   it('refuses a malformed Idempotency-Key naming the header', async () => {
     const res = await post(`/api/leads/${leadId}/visits`, { type: 'phone', status: 'contact' }, { ...rep, 'idempotency-key': 'x'.repeat(201) });
     expect(res.statusCode).toBe(400);
