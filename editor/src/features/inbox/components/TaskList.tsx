@@ -7,6 +7,7 @@ import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useMarkTaskDone, useSnoozeTask, type Task, type TaskBucket } from '../api/tasks';
 import { bucketLabel, bucketOrder, groupTasks } from '../buckets';
 import { SnoozeButton } from './SnoozeButton';
+import './inbox.css';
 
 const bucketColor: Record<TaskBucket, string> = { overdue: 'red', today: 'orange', upcoming: 'indigo', someday: 'gray' };
 const kindLabel = (k: string) => k.replace(/_/g, ' ');
