@@ -40,6 +40,7 @@ export const configSchema = z.object({
   PUBLIC_RATE_LIMIT: z.coerce.number().int('must be an integer').min(1, 'must be at least 1 request per minute').default(20),
   LOGIN_RATE_LIMIT: z.coerce.number().int('must be an integer').min(1, 'must be at least 1 request per minute').default(10),
   PARTNER_RATE_LIMIT: z.coerce.number().int('must be an integer').min(1, 'must be at least 1 request per minute').default(120),
+  UNASSIGNED_RETRY_MINUTES: z.coerce.number().positive('must be a positive number of minutes').max(7 * 24 * 60, 'must be at most 10080 minutes (7 days)').default(60),
   TRUST_PROXY: z.string().optional().transform((v): boolean | number | string => {
     if (v === undefined || v === 'false' || v === '0') return false;
     if (v === 'true') return true;

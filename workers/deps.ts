@@ -8,4 +8,6 @@ export interface ActivityDeps {
   mailFrom: string;
   /** Base URL of the app, used for links in e-mails. */
   appUrl: string;
+  /** Minutes an unassigned lead waits before it is routed again (UNASSIGNED_RETRY_MINUTES; default 60). */
+  unassignedRetryMinutes?: number;
 }

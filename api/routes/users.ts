@@ -7,6 +7,7 @@ import { endUserSessions } from '../auth/sessions';
 import { adminOnly, managers, roleSchema } from '../auth/types';
 import { getUser, insertUser, isLastAdmin, listUsers, updateUser } from '../auth/users-repo';
 import { conflict, notFound, unprocessable } from '../errors';
+import { wakeUnassignedLeads } from '../../workers/routing/wake';
 
 const territory = z.array(z.string().trim().min(1).max(64)).max(200);
 const editable = {
@@ -108,6 +109,11 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     if (Object.keys(changed).length) {
       await audit(app.sql, { actorId: req.user!.id, action, targetType: 'user', targetId: row.id, details: { from, to: changed } });
     }
+    // A rep with more room (capacity raised, enabled, moved into a team): the team's unassigned leads route again now.
+    // Not awaited: the leads also retry on their own timer, so a slow Temporal never holds up this answer.
+    const moreRoom = row.role === 'rep' && row.active && row.team_id
+      && (row.capacity > before.capacity || !before.active || before.role !== 'rep' || before.team_id !== row.team_id);
+    if (moreRoom) void wakeUnassignedLeads(app.sql, app.temporal, [row.team_id!]).catch((err: unknown) => req.log.warn({ err }, 'unassigned leads not woken; they route again at their retry timer'));
     return toUserView(row);
   });
 

@@ -32,6 +32,9 @@ export const emailEngagedSignal = defineSignal<[{ kind: 'open' | 'click' | 'repl
 
 export const getLeadQuery = defineQuery<LeadView>('getLead');
 
+// Routing: a waiting unassigned lead routes again now (capacity freed in its team) instead of at its retry timer.
+export const capacityFreedSignal = defineSignal('capacityFreed');
+
 // Operations: an operator cancels a step that keeps failing (e.g. a visit write retried while the database refuses it);
 // the rep action waiting on it fails with "cancelled" and the lead takes the next action.
 export interface CancelStepInput { activityType: string; by: string }

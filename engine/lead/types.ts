@@ -79,6 +79,19 @@ export interface LeadSnapshot {
   firedReminders: string[];
   /** Reminders still pending when the workflow continued as new; the next run re-arms them. */
   reminders?: ScheduledReminder[];
+  /** Set while the lead waits unassigned and is routed again (patch `reroute-unassigned`); carried over continue-as-new. */
+  rerouting?: Rerouting | null;
+}
+
+/** An unassigned lead routing again after each retry timer, or early on `capacityFreedSignal`. */
+export interface Rerouting {
+  /** The route node that found nobody, its rule set and idempotency key (attempt n uses `${key}:retry${n}`). */
+  nodeId: string;
+  ruleSetId: string;
+  key: string;
+  attempts: number;
+  /** Wait before the next attempt (UNASSIGNED_RETRY_MINUTES, as the routing activity answered). */
+  retryAfterMs: number;
 }
 
 /** A reminder timer armed in the current stage. */

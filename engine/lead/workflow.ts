@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo,
+  ActivityFailure, ApplicationFailure, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
 import type { Activities } from '../../workers/activities';
@@ -9,7 +9,7 @@ import * as msg from './messages';
 import { allowedActions } from './allowed-actions';
 import * as play from './rules-of-play';
 import { Mutex } from './mutex';
-import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput, ScheduledReminder } from './types';
+import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput, Rerouting, ScheduledReminder } from './types';
 
 // Side effects that leave the process (mail, developer activities) are regular activities: scheduled by the server,
 // retried with backoff for as long as it takes.
@@ -106,6 +106,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     await db.recordEngagement({ leadId, kind: e.kind, at: e.at, mailId: e.mailId });
   });
 
+  // Capacity freed in the team of a lead waiting unassigned: route again now rather than at the retry timer.
+  let capacityFreed = false;
+  setHandler(msg.capacityFreedSignal, () => {
+    capacityFreed = true;
+  });
+
   setHandler(msg.logVisitUpdate, async (v) => guarded(() => play.assertValidVisit(s, v, now()), async () => {
     await step('recordVisit', () => acts.recordVisit({ leadId, ...v }));
     s.visits++;
@@ -170,10 +176,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   }), { validator: (a) => play.assertCanLose(s, a.reason) });
 
   setHandler(msg.reassignUpdate, async (a) => guarded(() => play.assertCanReassign(s, a.ownerId), async () => {
+    const previousOwner = s.ownerId;
     const r = await db.reassignLead({ leadId, ownerId: a.ownerId, by: a.by, reason: a.reason });
     s.ownerId = a.ownerId;
     s.managerId = r.managerId;
     s.openTasks = await db.openTasks({ leadId });
+    if (previousOwner && patched('reroute-unassigned')) await acts.wakeUnassignedLeads({ leadId, freedOwnerId: previousOwner });
     return view();
   }), { validator: (a) => play.assertCanReassign(s, a.ownerId) });
 
@@ -237,6 +245,46 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     reminderScope = new CancellationScope();
   }
 
+  // ---- unassigned leads: routed again after a timer, or early when capacity frees in their team ---------------
+  /** The owner's first steps: a first-contact task and the assignment mail (keys make each happen once). */
+  async function welcomeOwner(key: string): Promise<void> {
+    const task = await db.createTask({ key: `${key}:first_contact`, leadId, kind: 'first_contact', title: 'Contact the new lead', dueHours: 48, assignee: 'owner' });
+    await acts.sendEmail({ key: `${key}:assignment`, leadId, template: 'assignment', to: 'owner' });
+    if (task) s.openTasks = [...s.openTasks.filter((t) => t.id !== task.id), task];
+  }
+
+  /**
+   * Runs beside the pipeline (the lead moves on; its owner's reminders go to the team's manager meanwhile) until
+   * an owner is found, by routing or by a reassignment, or the lead closes. State lives in `s.rerouting`, so a
+   * continue-as-new picks it up again.
+   */
+  async function rerouteUntilAssigned(r: Rerouting): Promise<void> {
+    s.rerouting = r;
+    while (!s.closed && s.ownerId === null) {
+      await condition(() => capacityFreed || s.closed || s.ownerId !== null, r.retryAfterMs);
+      capacityFreed = false;
+      await lock.run(async () => {
+        if (s.closed || s.ownerId !== null) return;
+        r.attempts++;
+        let res: Awaited<ReturnType<typeof db.routeLead>>;
+        try {
+          res = await db.routeLead({ leadId, ruleSetId: r.ruleSetId, nodeId: r.nodeId, key: `${r.key}:retry${r.attempts}`, retry: true });
+        } catch (err) {
+          // A refused attempt (e.g. the routing rule set was withdrawn) must not fail the lead: try again at the next timer.
+          if (err instanceof ActivityFailure) return;
+          throw err;
+        }
+        r.retryAfterMs = res.retryAfterMs;
+        s.managerId = res.managerId;
+        if (!res.ownerId) return;
+        s.ownerId = res.ownerId;
+        await welcomeOwner(r.key);
+        s.openTasks = await db.openTasks({ leadId }); // the manager's stand-in tasks moved to the owner
+      });
+    }
+    s.rerouting = null;
+  }
+
   // ---- the interpreter -------------------------------------------------------------------------------------
   const next = (node: PipelineNode, branch?: string): string => {
     const edge = edgeFrom(doc, node.id, branch);
@@ -254,6 +302,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     s.lostReason = result === 'lost' ? (reason ?? null) : null;
     s.openTasks = [];
     outcome = { result, reason, orderId: r.orderId };
+    // The owner has room for one more lead: the team's unassigned leads may route again now.
+    if (s.ownerId && patched('reroute-unassigned')) await acts.wakeUnassignedLeads({ leadId, freedOwnerId: s.ownerId });
   }
 
   if (!s.captured) {
@@ -270,6 +320,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       }
     }
   }
+  if (s.rerouting && s.ownerId === null && !s.closed && patched('reroute-unassigned')) void rerouteUntilAssigned(s.rerouting);
 
   while (!outcome) {
     if (closeIntent) {
@@ -295,13 +346,14 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
         break;
       }
       case 'route': {
-        const r = await db.routeLead({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id, key: `${leadId}:${node.id}:${occ}` });
+        const key = `${leadId}:${node.id}:${occ}`;
+        const r = await db.routeLead({ leadId, ruleSetId: node.config.ruleSetId, nodeId: node.id, key });
         s.ownerId = r.ownerId;
         s.managerId = r.managerId;
         if (r.ownerId) {
-          const task = await db.createTask({ key: `${leadId}:${node.id}:${occ}:first_contact`, leadId, kind: 'first_contact', title: 'Contact the new lead', dueHours: 48, assignee: 'owner' });
-          await acts.sendEmail({ key: `${leadId}:${node.id}:${occ}:assignment`, leadId, template: 'assignment', to: 'owner' });
-          if (task) s.openTasks = [...s.openTasks.filter((t) => t.id !== task.id), task];
+          await welcomeOwner(key);
+        } else if (patched('reroute-unassigned')) {
+          void rerouteUntilAssigned({ nodeId: node.id, ruleSetId: node.config.ruleSetId, key, attempts: 0, retryAfterMs: r.retryAfterMs });
         }
         s.nodeId = next(node);
         break;

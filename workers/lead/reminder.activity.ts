@@ -2,6 +2,7 @@ import { leadFactsFor } from '../../db/lead-facts';
 import { remindersFor } from '../../rules/decide/remind';
 import type { ActivityDeps } from '../deps';
 import { createMailActivities } from '../mail/send-email.activity';
+import { recipientFor, responsiblesFor } from '../routing/responsible';
 import { recordEvent } from './events';
 import { createRuleSetLoader } from './rule-cache';
 import { createTaskActivities } from './tasks.activity';
@@ -35,10 +36,21 @@ export function createReminderActivities(deps: ActivityDeps) {
         await recordEvent(sql, { key: `${a.key}:skipped`, leadId: a.leadId, type: 'reminder_skipped', context: { rule: a.rule, kind: a.kind, why: 'the rule no longer matches' }, cause });
         return { fired: false };
       }
-      const title = a.recipient === 'manager' ? `Escalation: lead not handled in time (${a.kind})` : a.kind.startsWith('offer') ? 'Follow up the offer: not confirmed yet' : 'Reminder: contact the lead';
+      // The owner's reminder goes to the team's manager while the lead waits unassigned; nobody at all: skipped, never "sent".
+      const who = recipientFor(await responsiblesFor(sql, a.leadId), a.recipient);
+      if (!who) {
+        await recordEvent(sql, { key: `${a.key}:skipped`, leadId: a.leadId, type: 'reminder_skipped', context: { rule: a.rule, kind: a.kind, why: 'the lead has no owner and its team no manager' }, cause });
+        return { fired: false };
+      }
+      const title = a.recipient === 'manager' ? `Escalation: lead not handled in time (${a.kind})`
+        : who.standsInForOwner ? `Unassigned lead: no rep could take it yet, assign an owner (${a.kind})`
+          : a.kind.startsWith('offer') ? 'Follow up the offer: not confirmed yet' : 'Reminder: contact the lead';
       await tasks.createTask({ key: `${a.key}:task`, leadId: a.leadId, kind: a.kind, title, dueHours: 24, assignee: a.recipient });
-      await mail.sendEmail({ key: `${a.key}:mail`, leadId: a.leadId, template: a.template, to: a.recipient });
-      await recordEvent(sql, { key: `${a.key}:fired`, leadId: a.leadId, type: a.recipient === 'manager' ? 'escalated' : 'reminded', context: { rule: a.rule, kind: a.kind, recipient: a.recipient }, cause });
+      await mail.sendEmail({ key: `${a.key}:mail`, leadId: a.leadId, template: who.standsInForOwner ? 'unassigned' : a.template, to: who.role });
+      await recordEvent(sql, {
+        key: `${a.key}:fired`, leadId: a.leadId, type: a.recipient === 'manager' ? 'escalated' : 'reminded',
+        context: { rule: a.rule, kind: a.kind, recipient: a.recipient, to: who.userId, standsInForOwner: who.standsInForOwner }, cause,
+      });
       return { fired: true };
     },
   };

@@ -1,44 +1,58 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { leadFactsFor } from '../../db/lead-facts';
 import { routeLead } from '../../rules/decide/route';
 import type { ActivityDeps } from '../deps';
-import { assignLeadAtomically } from '../routing/resolve';
+import { assignLeadWithReason } from '../routing/resolve';
+import { responsiblesFor } from '../routing/responsible';
+import { teamsOfUsers, wakeUnassignedLeads } from '../routing/wake';
 import { recordEvent } from './events';
 import { createRuleSetLoader } from './rule-cache';
 
-async function managerOf(sql: ActivityDeps['sql'], userId: string | null): Promise<string | null> {
-  if (!userId) return null;
-  const [row] = await sql<{ manager_id: string | null }[]>`
-    select t.manager_id from users u left join teams t on t.id = u.team_id where u.id = ${userId}`;
-  return row?.manager_id ?? null;
-}
+/** What routing answers the workflow; `retryAfterMs` is how long an unassigned lead waits before routing again. */
+export interface RouteOutcome { ownerId: string | null; managerId: string | null; teamId: string | null; how: string; retryAfterMs: number }
 
 /** Assignment by routing rules (the choice is the activity result, so replay never re-rolls it) and reassignment. */
-export function createRouteActivities({ sql }: ActivityDeps) {
+export function createRouteActivities({ sql, unassignedRetryMinutes = 60 }: ActivityDeps) {
   const load = createRuleSetLoader(sql);
+  const retryAfterMs = Math.round(unassignedRetryMinutes * 60_000);
+  const outcome = async (leadId: string, ownerId: string | null, how: string): Promise<RouteOutcome> => {
+    const r = await responsiblesFor(sql, leadId);
+    return { ownerId, managerId: r?.managerId ?? null, teamId: r?.teamId ?? null, how, retryAfterMs };
+  };
   return {
-    async routeLead(a: { leadId: string; ruleSetId: string; nodeId: string; key: string }): Promise<{ ownerId: string | null; managerId: string | null; how: string }> {
+    /**
+     * Routes the lead by the routing rules. `retry`: a later attempt for a lead that found nobody before (it
+     * waits in its team's unassigned queue): the lead stays where it is in the pipeline, a failed attempt records
+     * nothing, and on success the tasks its manager did in the owner's stead move to the new owner.
+     */
+    async routeLead(a: { leadId: string; ruleSetId: string; nodeId: string; key: string; retry?: boolean }): Promise<RouteOutcome> {
       // A retry after a successful assignment returns the same owner instead of rolling again.
       const [done] = await sql<{ owner_id: string | null }[]>`
         select l.owner_id from lead_events e join leads l on l.id = e.lead_id where e.event_key = ${`${a.key}:assigned`}`;
-      if (done) return { ownerId: done.owner_id, managerId: await managerOf(sql, done.owner_id), how: 'already assigned' };
+      if (done) return outcome(a.leadId, done.owner_id, 'already assigned');
 
       const rs = await load(a.ruleSetId, 'routing');
       const facts = await leadFactsFor(sql, a.leadId);
       if (!facts) throw new Error(`lead ${a.leadId} is not on the read side yet`);
+      const [lead] = await sql<{ country: string | null; owner_id: string | null }[]>`select country, owner_id from leads where id = ${a.leadId}`;
+      if (a.retry && lead?.owner_id) return outcome(a.leadId, lead.owner_id, 'assigned meanwhile');
       const decision = await routeLead(rs.document, facts);
-      const [lead] = await sql<{ country: string | null }[]>`select country from leads where id = ${a.leadId}`;
-      const choice = decision.rule ? await assignLeadAtomically(sql, a.leadId, decision.strategy, { id: a.leadId, country: lead?.country }) : null;
-      const how = !decision.rule ? 'no routing rule matched' : choice ? choice.how : 'no rep available for the strategy';
+      const result = decision.rule ? await assignLeadWithReason(sql, a.leadId, decision.strategy, { id: a.leadId, country: lead?.country }) : null;
+      const choice = result?.userId ? result : null;
+      const how = !decision.rule ? 'no routing rule matched' : result!.how;
+      if (a.retry && !choice) return outcome(a.leadId, null, how);
       await sql.begin(async (tx) => {
-        await tx`update leads set node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`;
+        if (!a.retry) await tx`update leads set node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`;
+        if (a.retry && choice) {
+          await tx`update tasks set owner_id = ${choice.userId}, stands_in_for_owner = false where lead_id = ${a.leadId} and not done and stands_in_for_owner`;
+        }
         await recordEvent(tx, {
           key: `${a.key}:assigned`, leadId: a.leadId, type: choice ? 'assigned' : 'unassigned',
-          context: { ownerId: choice?.userId ?? null, teamId: choice?.teamId ?? null, how, strategy: decision.rule ? decision.strategy : null },
+          context: { ownerId: choice?.userId ?? null, teamId: result?.teamId ?? null, how, strategy: decision.rule ? decision.strategy : null, ...(a.retry ? { rerouted: true } : {}) },
           cause: { ruleSetId: a.ruleSetId, ruleSetName: rs.document.name, version: rs.version, matched: decision.explanation.matched },
         });
       });
-      return { ownerId: choice?.userId ?? null, managerId: await managerOf(sql, choice?.userId ?? null), how };
+      return outcome(a.leadId, choice?.userId ?? null, how);
     },
 
     async reassignLead(a: { leadId: string; ownerId: string; by: string; reason?: string }): Promise<{ managerId: string | null }> {
@@ -48,7 +62,7 @@ export function createRouteActivities({ sql }: ActivityDeps) {
         const [prev] = await tx<{ owner_id: string | null }[]>`select owner_id from leads where id = ${a.leadId} for update`;
         await tx`update leads set owner_id = ${a.ownerId}, team_id = ${user.team_id}, updated_at = now() where id = ${a.leadId}`;
         // Open tasks follow the lead to its new owner.
-        await tx`update tasks set owner_id = ${a.ownerId} where lead_id = ${a.leadId} and not done`;
+        await tx`update tasks set owner_id = ${a.ownerId}, stands_in_for_owner = false where lead_id = ${a.leadId} and not done`;
         await recordEvent(tx, {
           key: `${a.leadId}:reassigned:${a.ownerId}:${prev?.owner_id ?? 'none'}`, leadId: a.leadId, type: 'reassigned', actor: a.by,
           context: { from: prev?.owner_id ?? null, to: a.ownerId, reason: a.reason ?? null },
@@ -56,7 +70,16 @@ export function createRouteActivities({ sql }: ActivityDeps) {
         await tx`insert into audit_log (actor_id, action, target_type, target_id, details)
                  values (${a.by}, 'lead.reassigned', 'lead', ${a.leadId}, ${tx.json({ from: prev?.owner_id ?? null, to: a.ownerId } as never)})`;
       });
-      return { managerId: await managerOf(sql, a.ownerId) };
+      return { managerId: (await responsiblesFor(sql, a.leadId))?.managerId ?? null };
+    },
+
+    /**
+     * A lead owned by `freedOwnerId` closed or moved away: wakes the unassigned leads waiting in that rep's team
+     * (regular activity: it signals other workflows through the worker's client).
+     */
+    async wakeUnassignedLeads(a: { leadId: string; freedOwnerId: string }): Promise<{ woken: string[] }> {
+      const teams = await teamsOfUsers(sql, [a.freedOwnerId]);
+      return { woken: await wakeUnassignedLeads(sql, Context.current().client, teams, { exceptLeadId: a.leadId }) };
     },
   };
 }

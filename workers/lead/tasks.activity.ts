@@ -1,22 +1,32 @@
 import type { OpenTask } from '../../engine/lead/types';
 import type { ActivityDeps } from '../deps';
+import { recipientFor, responsiblesFor } from '../routing/responsible';
 import { recordEvent } from './events';
 
-/** Tasks for reps: created once per key (a retry never creates a second task). */
+/**
+ * Tasks for reps: created once per key (a retry never creates a second task). Never a task owned by nobody:
+ * when the lead has nobody to do it (no owner, no team manager) no task is created and `task_skipped` says why.
+ */
 export function createTaskActivities({ sql }: ActivityDeps) {
   return {
     async createTask(a: { key: string; leadId: string; kind: string; title: string; dueHours: number; assignee: 'owner' | 'manager'; nodeId?: string }): Promise<OpenTask | null> {
-      const [lead] = await sql<{ owner_id: string | null; manager_id: string | null }[]>`
-        select l.owner_id, t.manager_id from leads l left join users u on u.id = l.owner_id left join teams t on t.id = u.team_id where l.id = ${a.leadId}`;
-      const ownerId = a.assignee === 'manager' ? (lead?.manager_id ?? lead?.owner_id ?? null) : (lead?.owner_id ?? null);
+      const [existing] = await sql<{ owner_id: string | null; due_at: Date | null }[]>`select owner_id, due_at from tasks where id = ${a.key}`;
+      if (existing) return { id: a.key, kind: a.kind, title: a.title, ownerId: existing.owner_id, dueAt: existing.due_at ? existing.due_at.toISOString() : null };
+      // A lead without an owner (its team was at capacity) has its owner's tasks done by the team's manager meanwhile.
+      const who = recipientFor(await responsiblesFor(sql, a.leadId), a.assignee);
+      if (!who) {
+        await recordEvent(sql, { key: `${a.key}:task_skipped`, leadId: a.leadId, type: 'task_skipped', context: { taskId: a.key, kind: a.kind, title: a.title, why: `the lead has no ${a.assignee} and no team manager` } });
+        return null;
+      }
+      const ownerId = who.userId;
       const [row] = await sql.begin(async (tx) => {
         const rows = await tx<{ id: string; due_at: Date | null }[]>`
-          insert into tasks (id, lead_id, owner_id, kind, title, due_at)
-          values (${a.key}, ${a.leadId}, ${ownerId}, ${a.kind}, ${a.title}, now() + ${a.dueHours + ' hours'}::interval)
+          insert into tasks (id, lead_id, owner_id, kind, title, due_at, stands_in_for_owner)
+          values (${a.key}, ${a.leadId}, ${ownerId}, ${a.kind}, ${a.title}, now() + ${a.dueHours + ' hours'}::interval, ${who.standsInForOwner})
           on conflict (id) do nothing returning id, due_at`;
         if (rows.length) {
           if (a.nodeId) await tx`update leads set node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`;
-          await recordEvent(tx, { key: `${a.key}:task`, leadId: a.leadId, type: 'task_created', context: { taskId: a.key, kind: a.kind, title: a.title, ownerId } });
+          await recordEvent(tx, { key: `${a.key}:task`, leadId: a.leadId, type: 'task_created', context: { taskId: a.key, kind: a.kind, title: a.title, ownerId, standsInForOwner: who.standsInForOwner } });
         }
         return rows;
       });

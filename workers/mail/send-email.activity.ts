@@ -21,7 +21,7 @@ export function createMailActivities({ sql, smtpUrl, mailFrom, appUrl }: Activit
         const [lead] = await sql<Record<string, unknown>[]>`
           select l.*, o.name as owner_name, o.email as owner_email, o.notify_email as owner_notify,
                  m.name as manager_name, m.email as manager_email, m.notify_email as manager_notify
-          from leads l left join users o on o.id = l.owner_id left join teams t on t.id = o.team_id left join users m on m.id = t.manager_id
+          from leads l left join users o on o.id = l.owner_id left join teams t on t.id = coalesce(l.team_id, o.team_id) left join users m on m.id = t.manager_id
           where l.id = ${a.leadId}`;
         if (!lead) throw new Error(`lead ${a.leadId} is not on the read side yet`);
         const [setting] = await sql<{ value: unknown }[]>`select value from settings where key = 'mail_enabled'`;

@@ -33,6 +33,14 @@ the lead {{ lead.name }}{% if lead.company %} ({{ lead.company }}){% endif %} ow
 Reassign it or follow up: {{ app_url }}/leads/{{ lead.id }}
 `,
   },
+  unassigned: {
+    subject: 'Unassigned lead: {{ lead.name }} has no owner yet',
+    text: `Hello {{ recipient.name }},
+
+{{ lead.name }}{% if lead.company %} from {{ lead.company }}{% endif %} has been waiting since {{ lead.created_at | date: "%Y-%m-%d" }} and no rep of your team could take it yet.
+It is routed again as soon as a rep has room; you can also assign it now: {{ app_url }}/leads/{{ lead.id }}
+`,
+  },
   offer_followup: {
     subject: 'Follow up: offer to {{ lead.name }} not confirmed',
     text: `Hello {{ recipient.name }},

@@ -38,7 +38,10 @@ export async function resolveCapacity(sql: Sql, s: CapacityStrategy, opts: { exc
   }
   const counts = await openLeadCounts(sql, reps.map((r) => r.id), opts.exceptLeadId);
   const open = reps.filter((r) => r.capacity >= 0 && (counts.get(r.id) ?? 0) < r.capacity);
-  if (open.length === 0) return { userId: null, teamId: s.team ?? null, how: 'all reps at capacity' } as const;
+  // The lead then waits in the team's unassigned queue: the named team, or the one all listed reps belong to.
+  const teams = new Set(reps.map((r) => r.teamId));
+  const waitingTeam = s.team ?? (teams.size === 1 ? [...teams][0]! : null);
+  if (open.length === 0) return { userId: null, teamId: waitingTeam, how: 'all reps at capacity' } as const;
   const position = await nextPosition(sql, scope);
   // Rotate over all candidates (not only the open ones) so a rep's turn does not shift when another fills up.
   for (let k = 0; k < reps.length; k++) {
@@ -48,5 +51,5 @@ export async function resolveCapacity(sql: Sql, s: CapacityStrategy, opts: { exc
       return { userId: rep.id, teamId: rep.teamId, how: `capacity-aware round robin in ${label}: ${n + 1}/${rep.capacity} open leads` } as const;
     }
   }
-  return { userId: null, teamId: s.team ?? null, how: 'all reps at capacity' } as const;
+  return { userId: null, teamId: waitingTeam, how: 'all reps at capacity' } as const;
 }

@@ -60,9 +60,18 @@ export async function resolveAssignee(sql: Sql, strategy: RoutingStrategy, lead:
 export type ChosenRep = Extract<Assignment, { userId: string }>;
 
 /**
+ * Nobody could take the lead: an unowned lead still records the team routing chose (`leads.team_id`), so it
+ * waits in that team's unassigned queue where the team's manager sees it. A lead that has an owner keeps it.
+ */
+async function keepTeamOfUnassigned(tx: Sql, leadId: string, teamId: string | null): Promise<void> {
+  if (teamId) await tx`update leads set team_id = ${teamId}, updated_at = now() where id = ${leadId} and owner_id is null`;
+}
+
+/**
  * Resolves and assigns in one transaction: locks the lead, resolves (capacity: candidates locked and
  * re-counted), locks the chosen rep's row, and sets `leads.owner_id` / `team_id`. Returns the choice;
- * `userId: null` (with the reason in `how`) leaves the lead as it was. Throws when the lead does not exist.
+ * `userId: null` (with the reason in `how`) leaves the owner as it was; an unowned lead keeps the chosen team
+ * (`teamId`), if any. Throws when the lead does not exist.
  */
 export async function assignLeadWithReason(sql: Sql, leadId: string, strategy: RoutingStrategy, lead: Partial<RoutingLead> = {}): Promise<Assignment> {
   return sql.begin(async (transaction) => {
@@ -72,9 +81,15 @@ export async function assignLeadWithReason(sql: Sql, leadId: string, strategy: R
     if (!row) throw new Error(`lead ${leadId} not found`);
     const country = lead.country !== undefined ? lead.country : row.country;
     const choice = await resolveWith(tx, strategy, { id: leadId, country }, true);
-    if (choice.userId === null) return choice;
+    if (choice.userId === null) {
+      await keepTeamOfUnassigned(tx, leadId, choice.teamId);
+      return choice;
+    }
     const [rep] = await tx<{ id: string }[]>`select id from users where id = ${choice.userId} and active for update`;
-    if (!rep) return { userId: null, teamId: choice.teamId, how: `${choice.userId} was deactivated meanwhile` };
+    if (!rep) {
+      await keepTeamOfUnassigned(tx, leadId, choice.teamId);
+      return { userId: null, teamId: choice.teamId, how: `${choice.userId} was deactivated meanwhile` };
+    }
     await tx`update leads set owner_id = ${choice.userId}, team_id = ${choice.teamId}, updated_at = now() where id = ${leadId}`;
     return choice;
   }) as Promise<Assignment>;
