@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishRuleSet } from '../../db/rule-sets';
 import { ruleSetDocumentSchema } from '../../rules/schema';
 import { bearerHeaders, createUser, type TestUser } from '../helpers/auth';
+import { saveHistory } from '../helpers/histories';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
 
@@ -93,6 +94,9 @@ describe('unassignable leads wait in their team\'s queue and are routed again', 
     const list = (await stack.app.inject({ url: '/api/leads?limit=200', headers: manager.headers })).json() as { items: { id: string; ownerId: string | null }[] };
     expect(list.items.find((l) => l.id === waiting)).toMatchObject({ ownerId: null });
     expect((await stack.app.inject({ url: `/api/leads/${waiting}`, headers: manager.headers })).statusCode).toBe(200);
+    // The team's unassigned queue in the lead finder.
+    const queue = (await stack.app.inject({ url: '/api/leads?owner=unassigned', headers: manager.headers })).json() as { items: { id: string }[] };
+    expect(queue.items.map((l) => l.id)).toEqual([waiting]);
   });
 
   it('gives the unowned lead\'s reminder to the manager (task and mail), never to nobody', async () => {
@@ -147,5 +151,13 @@ describe('unassignable leads wait in their team\'s queue and are routed again', 
     expect(res.statusCode, res.body).toBe(200);
     expect(await assignedOwner(id)).toBe(firstOwner);
     await expectWelcomedOnce(id, firstOwner);
+  });
+
+  it('closes a lead that waited and was routed again like any other (its history is kept for the replay test)', async () => {
+    const rep = await bearerHeaders(stack.db.sql, firstOwner);
+    const lost = await stack.app.inject({ method: 'POST', url: `/api/leads/${waiting}/lost`, headers: rep, payload: { reason: 'timing' } });
+    expect(lost.statusCode, lost.body).toBe(200);
+    expect(await stack.client.workflow.getHandle(waiting).result()).toMatchObject({ result: 'lost' });
+    await saveHistory(stack, waiting, 'lead-rerouted');
   });
 });
