@@ -59,7 +59,7 @@ export function resolveScope(user: AuthUser, requested?: Scope): Scope {
 }
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-export const openStatuses = ['open', 'nurturing', 'qualified'];
+export const openStatuses: NonNullable<LeadFilters['status']> = ['open', 'nurturing', 'qualified'];
 
 /**
  * The SQL condition of a finder query over `leads l`: what the user may see, narrowed to the scope and every filter.

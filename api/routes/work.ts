@@ -2,12 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { leadScope, taskScope } from '../auth/scope';
 import { adminOnly, anyUser } from '../auth/types';
-import { notFound } from '../errors';
+import { DomainError, conflict, notFound } from '../errors';
+import { bucketOf, isTimeZone, taskBuckets } from '../leads/task-buckets';
+import { snoozeBodySchema } from '../../engine/lead/workspace-schemas';
 
 const taskSchema = z.object({
-  id: z.string(), leadId: z.string().nullable(), leadName: z.string().nullable(), ownerId: z.string().nullable(), kind: z.string(),
+  id: z.string(), leadId: z.string().nullable(), leadName: z.string().nullable(), ownerId: z.string().nullable(), ownerName: z.string().nullable(), kind: z.string(),
   title: z.string(), dueAt: z.string().nullable(), done: z.boolean(), overdue: z.boolean(), createdAt: z.string(),
+  bucket: z.enum(taskBuckets),
 });
+const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').default('UTC');
 const constantCategory = z.enum(['visit_type', 'visit_status', 'loss_reason', 'rejection_reason', 'product_interest', 'disqualify_reason']);
 
 /** The rep's inbox (tasks), the mail outbox, and the admin-editable constants. */
@@ -15,25 +19,50 @@ export const workRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/tasks', {
     config: { access: anyUser },
     schema: {
-      tags: ['tasks'], summary: 'Tasks you may see (a rep: own; a manager: the team)',
-      querystring: z.object({ owner: z.string().max(80).optional(), done: z.enum(['true', 'false']).optional(), leadId: z.string().max(80).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-      response: { 200: z.object({ items: z.array(taskSchema) }) },
+      tags: ['tasks'], summary: 'Tasks you may see (a rep: own; a manager: the team), each in its bucket (overdue, today, upcoming, someday) in your time zone',
+      querystring: z.object({
+        owner: z.string().max(80).optional(), done: z.enum(['true', 'false']).optional(), leadId: z.string().max(80).optional(),
+        group: z.enum(['true', 'false']).optional(), tz: timeZone, limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      response: { 200: z.object({ items: z.array(taskSchema), counts: z.record(z.enum(taskBuckets), z.number()) }) },
     },
   }, async (req) => {
     const sql = app.sql;
     const q = req.query;
-    const rows = await sql<{ id: string; lead_id: string | null; lead_name: string | null; owner_id: string | null; kind: string; title: string; due_at: Date | null; done: boolean; created_at: Date }[]>`
-      select t.*, l.name as lead_name from tasks t left join leads l on l.id = t.lead_id
+    const rows = await sql<{ id: string; lead_id: string | null; lead_name: string | null; owner_id: string | null; owner_name: string | null; kind: string; title: string; due_at: Date | null; done: boolean; created_at: Date }[]>`
+      select t.*, l.name as lead_name, u.name as owner_name from tasks t left join leads l on l.id = t.lead_id left join users u on u.id = t.owner_id
       where ${taskScope(sql, req.user, 't')} ${q.owner ? sql`and t.owner_id = ${q.owner}` : sql``}
         ${q.done ? sql`and t.done = ${q.done === 'true'}` : sql``} ${q.leadId ? sql`and t.lead_id = ${q.leadId}` : sql``}
       order by t.done, t.due_at nulls last, t.id limit ${q.limit}`;
+    const now = new Date();
+    const items = rows.map((r) => ({
+      id: r.id, leadId: r.lead_id, leadName: r.lead_name, ownerId: r.owner_id, ownerName: r.owner_name, kind: r.kind, title: r.title, dueAt: r.due_at?.toISOString() ?? null,
+      done: r.done, overdue: !r.done && !!r.due_at && r.due_at.getTime() < now.getTime(), createdAt: r.created_at.toISOString(),
+      bucket: bucketOf(r, now, q.tz),
+    }));
+    // Grouped: overdue first, then today, upcoming and someday (each still by due date).
+    if (q.group === 'true') items.sort((a, b) => taskBuckets.indexOf(a.bucket) - taskBuckets.indexOf(b.bucket));
+    const counts = Object.fromEntries(taskBuckets.map((b) => [b, items.filter((i) => i.bucket === b && !i.done).length])) as Record<(typeof taskBuckets)[number], number>;
+    return { items, counts };
+  });
+
+  app.post('/api/tasks/:id/snooze', {
+    config: { access: anyUser },
+    schema: {
+      tags: ['tasks'], summary: 'Move a task to a new due date (in the future, within a year)', params: z.object({ id: z.string().max(200) }),
+      body: snoozeBodySchema, response: { 200: z.object({ id: z.string(), dueAt: z.string() }) },
+    },
+  }, async (req) => {
+    const dueAt = new Date(req.body.dueAt);
     const now = Date.now();
-    return {
-      items: rows.map((r) => ({
-        id: r.id, leadId: r.lead_id, leadName: r.lead_name, ownerId: r.owner_id, kind: r.kind, title: r.title, dueAt: r.due_at?.toISOString() ?? null,
-        done: r.done, overdue: !r.done && !!r.due_at && r.due_at.getTime() < now, createdAt: r.created_at.toISOString(),
-      })),
-    };
+    if (dueAt.getTime() <= now || dueAt.getTime() > now + 366 * 86_400_000) {
+      throw new DomainError('bad_request', 'dueAt: must be in the future and within a year', [{ path: 'body.dueAt', message: 'must be in the future and within a year' }]);
+    }
+    const [task] = await app.sql<{ done: boolean }[]>`select t.done from tasks t where t.id = ${req.params.id} and ${taskScope(app.sql, req.user, 't')}`;
+    if (!task) throw notFound('task');
+    if (task.done) throw conflict('this task is already done');
+    await app.sql`update tasks set due_at = ${dueAt} where id = ${req.params.id} and not done`;
+    return { id: req.params.id, dueAt: dueAt.toISOString() };
   });
 
   app.post('/api/tasks/:id/done', {
