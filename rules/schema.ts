@@ -52,7 +52,7 @@ export const ruleSetKindSchema = z.enum(['scoring', 'routing', 'reminder', 'conf
 export type RuleSetKind = z.infer<typeof ruleSetKindSchema>;
 
 // ---- routing strategies -------------------------------------------------------------------------------
-export const routingStrategySchema = z.discriminatedUnion('type', [
+const baseRoutingStrategies = [
   z.object({ type: z.literal('named'), userId: z.string().min(1) }),
   z.object({ type: z.literal('round_robin'), team: z.string().min(1) }),
   z.object({
@@ -63,6 +63,11 @@ export const routingStrategySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('territory') }),
   /** Skip reps at their max open leads; candidates come from a team or an explicit list. */
   z.object({ type: z.literal('capacity'), team: z.string().min(1).optional(), userIds: z.array(z.string().min(1)).min(1).optional() }),
+] as const;
+export const routingStrategySchema = z.discriminatedUnion('type', [
+  ...baseRoutingStrategies,
+  /** A lead of an account that already has an active owner (an active rep with an open lead there) goes to that rep; else `then`. */
+  z.object({ type: z.literal('account_affinity'), then: z.discriminatedUnion('type', [...baseRoutingStrategies]).optional() }),
 ]);
 export type RoutingStrategy = z.infer<typeof routingStrategySchema>;
 

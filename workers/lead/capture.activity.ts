@@ -1,6 +1,39 @@
 import type { CaptureInput } from '../../engine/lead/types';
+import type { Db } from '../../db/client';
 import type { ActivityDeps } from '../deps';
 import { recordEvent } from './events';
+
+/** The company name as accounts are matched: case and whitespace do not matter ("ACME  GmbH" = "Acme GmbH"). */
+export const accountNameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * The account a captured person belongs to: the one with their business e-mail domain, else the one with their
+ * company's name; a new account when neither matches (and a company is named). Concurrent captures of the same
+ * company are serialised by advisory locks on the domain and the name, so they share one account.
+ */
+export async function linkAccount(tx: Db, c: Pick<CaptureInput, 'company' | 'companyDomain' | 'country' | 'industry' | 'companySize'>) {
+  type Account = { id: string; industry: string | null; company_size: number | null };
+  const key = c.company ? accountNameKey(c.company) : null;
+  if (c.companyDomain) await tx`select pg_advisory_xact_lock(hashtext(${`account-domain:${c.companyDomain}`}))`;
+  if (key) await tx`select pg_advisory_xact_lock(hashtext(${`account-name:${key}`}))`;
+  if (c.companyDomain) {
+    const [byDomain] = await tx<Account[]>`select id, industry, company_size from accounts where domain = ${c.companyDomain}`;
+    if (byDomain) return byDomain;
+  }
+  if (!key) return null;
+  const [byName] = await tx<Account[]>`
+    select id, industry, company_size from accounts where lower(regexp_replace(btrim(name), '\s+', ' ', 'g')) = ${key} order by created_at, id limit 1`;
+  if (byName) {
+    // The account learns its domain from the first business e-mail seen for it.
+    if (c.companyDomain) await tx`update accounts set domain = ${c.companyDomain} where id = ${byName.id} and domain is null`;
+    return byName;
+  }
+  const [created] = await tx<Account[]>`
+    insert into accounts (name, domain, country, industry, company_size)
+    values (${c.company!.trim().replace(/\s+/g, ' ')}, ${c.companyDomain ?? null}, ${c.country ?? null}, ${c.industry ?? null}, ${c.companySize ?? null})
+    returning id, industry, company_size`;
+  return created!;
+}
 
 /** Writes the captured lead (and its account/contact) to the read side; safe to retry. */
 export function createCaptureActivities({ sql }: ActivityDeps) {
@@ -8,25 +41,17 @@ export function createCaptureActivities({ sql }: ActivityDeps) {
     async recordCapture(a: { leadId: string; dedupeKey: string; pipelineId: string; pipelineVersion: number; capture: CaptureInput; nodeId: string }): Promise<void> {
       const c = a.capture;
       await sql.begin(async (tx) => {
-        let accountId: string | null = null;
-        if (c.company) {
-          const [acc] = c.companyDomain
-            ? await tx<{ id: string }[]>`
-                insert into accounts (name, domain, country, industry, company_size) values (${c.company}, ${c.companyDomain}, ${c.country ?? null}, ${c.industry ?? null}, ${c.companySize ?? null})
-                on conflict (domain) do update set name = accounts.name returning id`
-            : await tx<{ id: string }[]>`
-                insert into accounts (name, country, industry, company_size) values (${c.company}, ${c.country ?? null}, ${c.industry ?? null}, ${c.companySize ?? null}) returning id`;
-          accountId = acc!.id;
-        }
         const existing = await tx`select 1 from leads where id = ${a.leadId}`;
         if (existing.length) return;
+        const account = await linkAccount(tx as unknown as Db, c);
+        const accountId = account?.id ?? null;
         const [contact] = await tx<{ id: string }[]>`
           insert into contacts (account_id, name, email, phone, job_title) values (${accountId}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.jobTitle ?? null}) returning id`;
         await tx`
           insert into leads (id, dedupe_key, source, name, email, phone, company, company_domain, country, industry, company_size,
                              job_title, product_interest, message, pipeline_id, pipeline_version, node_id, account_id, contact_id, created_at)
           values (${a.leadId}, ${a.dedupeKey}, ${c.source}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.company ?? null},
-                  ${c.companyDomain ?? null}, ${c.country ?? null}, ${c.industry ?? null}, ${c.companySize ?? null}, ${c.jobTitle ?? null},
+                  ${c.companyDomain ?? null}, ${c.country ?? null}, ${c.industry ?? account?.industry ?? null}, ${c.companySize ?? account?.company_size ?? null}, ${c.jobTitle ?? null},
                   ${c.productInterest ?? null}, ${c.message ?? null}, ${a.pipelineId}, ${a.pipelineVersion}, ${a.nodeId}, ${accountId},
                   ${contact!.id}, ${c.capturedAt})
           on conflict (id) do nothing`;

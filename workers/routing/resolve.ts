@@ -12,6 +12,7 @@
  */
 import type { Sql } from '../../db/client';
 import type { RoutingStrategy } from '../../rules/schema';
+import { resolveAccountAffinity } from './account-affinity';
 import { resolveCapacity } from './capacity';
 import { resolveRoundRobin } from './round-robin';
 import { resolveTerritory } from './territory';
@@ -39,6 +40,7 @@ function resolveWith(sql: Sql, strategy: RoutingStrategy, lead: RoutingLead, loc
     case 'weighted': return resolveWeighted(sql, strategy.weights);
     case 'territory': return resolveTerritory(sql, lead.country);
     case 'capacity': return resolveCapacity(sql, strategy, { exceptLeadId: lead.id, lock });
+    case 'account_affinity': return resolveAccountAffinity(sql, lead.id).then((a) => (a.userId || !strategy.then ? a : resolveWith(sql, strategy.then, lead, lock)));
   }
 }
 
