@@ -173,8 +173,9 @@ describe('editor end to end', () => {
       body: JSON.stringify({ name: 'Greta Example', email: 'greta@example-gmbh.de', company: 'Example GmbH', country: 'DE' }),
     });
     expect(res.status).toBe(202);
-    const { leadId } = (await res.json()) as { leadId: string };
-    await eventually(async () => (await stack.db.sql`select 1 from leads where id = ${leadId} and stage = 'hot-leads'`).length > 0, 30_000);
+    // The public form answers without naming the lead; find it by its e-mail.
+    await eventually(async () => (await stack.db.sql`select 1 from leads where email = 'greta@example-gmbh.de' and stage = 'hot-leads'`).length > 0, 30_000);
+    const [{ id: leadId }] = await stack.db.sql<{ id: string }[]>`select id from leads where email = 'greta@example-gmbh.de'`;
     const chip = page.getByTestId('stage-hot-leads');
     await chip.waitFor({ timeout: 10_000 });
     expect(await chip.locator('.stage-count').textContent()).toBe('1');
