@@ -35,11 +35,23 @@ export function dbTimeoutsFromEnv(env: NodeJS.ProcessEnv = process.env): DbTimeo
   return { connectTimeoutMs: parsed.data.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: parsed.data.DB_STATEMENT_TIMEOUT_MS };
 }
 
-const timeoutsOfPool = new WeakMap<object, DbTimeouts>();
+const pools = new WeakMap<object, { url: string; max: number; timeouts: DbTimeouts }>();
 
 /** The timeouts a pool was opened with (the environment's for a pool this module did not open). */
 export function timeoutsOf(sql: Db): DbTimeouts {
-  return timeoutsOfPool.get(sql) ?? dbTimeoutsFromEnv();
+  return pools.get(sql)?.timeouts ?? dbTimeoutsFromEnv();
+}
+
+/**
+ * A one-connection pool beside `sql` for health probes, so a probe never queues behind busy connections (a pool
+ * saturated by slow requests is not a database that is down). A single-session server (embedded PGlite, `max: 1`)
+ * takes no second connection: its probe shares the pool. `close()` ends only what this opened.
+ */
+export function probeFor(sql: Sql): { sql: Sql; close(): Promise<void> } {
+  const pool = pools.get(sql);
+  if (!pool || pool.max <= 1) return { sql, close: async () => undefined };
+  const probe = createSql(pool.url, { max: 1, timeouts: pool.timeouts });
+  return { sql: probe, close: () => probe.end({ timeout: 1 }).catch(() => undefined) };
 }
 
 /**
@@ -62,7 +74,7 @@ export function createSql(url: string, opts: { max?: number; timeouts?: Partial<
     types: { bigint: { to: 20, from: [20], parse: (x: string) => Number(x), serialize: (x: number) => String(x) } },
     transform: { undefined: null },
   }) as unknown as Sql;
-  timeoutsOfPool.set(sql, timeouts);
+  pools.set(sql, { url, max: opts.max ?? 10, timeouts });
   return sql;
 }
 

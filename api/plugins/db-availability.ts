@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { isDatabaseUnreachable, timeoutsOf, type Sql } from '../../db/client';
+import { isDatabaseUnreachable, probeFor, timeoutsOf, type Sql } from '../../db/client';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,8 +21,11 @@ export class DbAvailability {
   private downSince = 0;
   private closed = false;
   private loop: Promise<void> | undefined;
+  private readonly probe: ReturnType<typeof probeFor>;
 
-  constructor(private readonly deps: { sql: Sql; log: FastifyBaseLogger; probeEveryMs?: number; probeTimeoutMs?: number }) {}
+  constructor(private readonly deps: { sql: Sql; log: FastifyBaseLogger; probeEveryMs?: number; probeTimeoutMs?: number }) {
+    this.probe = probeFor(deps.sql);
+  }
 
   /** True while the database is known to be unreachable. */
   get isDown(): boolean {
@@ -57,6 +60,7 @@ export class DbAvailability {
   async close(): Promise<void> {
     this.closed = true;
     await this.loop;
+    await this.probe.close();
   }
 
   private async ping(): Promise<{ ok: true } | { ok: false; error: string }> {
@@ -64,7 +68,7 @@ export class DbAvailability {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.deps.sql`select 1`,
+        this.probe.sql`select 1`,
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
       ]);
       return { ok: true };
@@ -99,8 +103,8 @@ export const dbAvailabilityPlugin = fp(
   async (app: FastifyInstance) => {
     const availability = new DbAvailability({ sql: app.sql, log: app.log });
     app.decorate('dbAvailability', availability);
-    // Longest a request may wait on a database that stopped answering before it is checked on.
-    const guardMs = Math.min(timeoutsOf(app.sql).statementTimeoutMs, 5000) + 1000;
+    // How long a request may wait on the database before the database is checked on (a capture's deadline).
+    const guardMs = Math.min(timeoutsOf(app.sql).statementTimeoutMs, 5000);
     const guards = new WeakMap<object, NodeJS.Timeout>();
 
     app.addHook('onRequest', async (req, reply) => {
