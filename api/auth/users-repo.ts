@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/client';
 import { conflict, unprocessable } from '../errors';
+import { managedTeams } from './scope';
 import { userColumns, type UserRow } from './schemas';
 import type { AuthUser, Role } from './types';
 
@@ -25,10 +26,10 @@ export interface UserChanges {
 
 const cols = (sql: Sql) => sql(userColumns as unknown as string[]);
 
-/** Object-level rule for user records: managers see their own team (and themselves), ops and admins everyone. */
+/** Object-level rule for user records: managers see every team they manage (and themselves), ops and admins everyone. */
 function userScope(sql: Sql, viewer: AuthUser) {
   if (viewer.role === 'admin' || viewer.role === 'ops') return sql`true`;
-  if (viewer.role === 'manager') return sql`(id = ${viewer.id} or team_id = ${viewer.teamId ?? ''})`;
+  if (viewer.role === 'manager') return sql`(id = ${viewer.id} or team_id in ${managedTeams(sql, viewer)})`;
   return sql`id = ${viewer.id}`;
 }
 

@@ -80,6 +80,8 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     const { password, email, ...rest } = req.body;
     const plain = password ?? generatePassword();
     const row = await insertUser(app.sql, { ...rest, email, passwordHash: await hashPassword(plain) });
+    // A new rep in a team is room for that team's unassigned leads (not awaited: they also retry on their timer).
+    if (row.role === 'rep' && row.team_id) void wakeUnassignedLeads(app.sql, app.temporal, [row.team_id]).catch((err: unknown) => req.log.warn({ err }, 'unassigned leads not woken; they route again at their retry timer'));
     await audit(app.sql, {
       actorId: req.user!.id, action: 'user.created', targetType: 'user', targetId: row.id,
       details: { email: row.email, role: row.role, teamId: row.team_id },

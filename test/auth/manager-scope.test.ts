@@ -50,6 +50,13 @@ describe('managers see every team they manage, for visibility and escalations al
     expect(await taskIds(max)).toEqual(['task-lead-west']);
   });
 
+  it('lists the reps of both managed teams (whom she may reassign to), not other teams\'', async () => {
+    const users = (await stack.app.inject({ url: '/api/users?limit=200', headers: mia })).json() as { items: { id: string }[] };
+    const ids = users.items.map((u) => u.id);
+    expect(ids).toEqual(expect.arrayContaining(['u-anna', 'u-ben', 'u-carla']));
+    expect(ids).not.toContain('u-dario');
+  });
+
   it('escalates a Nordics lead to its team\'s manager, who can open it; the other manager cannot', async () => {
     const acts = createActivities({ sql: stack.db.sql, mailFrom: 'test@leadflow.local', appUrl: 'http://127.0.0.1' });
     const key = 'lead-nordics:qualification:1:contact-escalation:stage';
