@@ -1,13 +1,18 @@
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { Alert, Badge, Button, Group, NativeSelect, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { IconBolt } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
 import type { DraftDocument, FlowEdge, FlowNode } from '../../model';
 import { api, ApiError } from '../lib/api';
-import { Link } from '../lib/router';
 import { useApi } from '../lib/session';
 import { nodeTypes } from '../pipeline/FlowNodes';
 import { typeInfo } from '../pipeline/palette';
 import { usePipelineStore } from '../pipeline/store';
 import { LeadTimeline } from './LeadTimeline';
+import './live.css';
+
+const gradeColor: Record<string, string> = { A: 'green', B: 'yellow', C: 'red' };
 
 interface Counts { open: number; closed: number }
 interface Live { pipelineId: string; version: number | null; nodes: (Counts & { nodeId: string })[]; stages: (Counts & { stage: string })[]; total: Counts; at: string }
@@ -60,6 +65,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
   const onNodesChange = usePipelineStore((s) => s.onNodesChange);
   const flow = useReactFlow();
   const fitted = useRef(false);
+  const navigate = useNavigate();
   const pipelines = useApi<{ items: { id: string; name: string; latestVersion: number | null }[] }>('/api/pipelines');
 
   useEffect(() => {
@@ -93,30 +99,33 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
 
   return (
     <div className="designer">
-      <div className="toolbar">
-        <div className="toolbar-title">
-          <strong>Live</strong>
-          <select aria-label="pipeline" value={pipelineId} onChange={(e) => { history.pushState(null, '', `/live/${encodeURIComponent(e.target.value)}`); dispatchEvent(new PopStateEvent('popstate')); }}>
-            {(pipelines.data?.items ?? [{ id: pipelineId, name: pipelineId, latestVersion: null }]).map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-          </select>
-          {version ? <span className="pill pill-green">v{version}</span> : <span className="pill">not published</span>}
-        </div>
-        <div className="live-totals" data-testid="live-totals">
-          <span className={`dot dot-${mode}`} /> {mode === 'live' ? 'live' : mode}
-          {live && <> · <strong>{live.total.open}</strong> open · <strong>{live.total.closed}</strong> closed</>}
-        </div>
-        <div className="toolbar-actions"><Link to={`/pipelines/${encodeURIComponent(pipelineId)}`} className="btn">Open designer</Link></div>
-      </div>
+      <Group className="toolbar" gap="md" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap">
+          <IconBolt size={18} color="var(--mantine-color-indigo-6)" />
+          <Title order={2} fz={16}>Live</Title>
+          <NativeSelect size="xs" aria-label="pipeline" value={pipelineId} onChange={(e) => void navigate(`/live/${encodeURIComponent(e.currentTarget.value)}`)}
+            data={(pipelines.data?.items ?? [{ id: pipelineId, name: pipelineId, latestVersion: null }]).map((p) => ({ value: p.id, label: p.name }))} />
+          {version ? <Badge color="green" variant="light">v{version}</Badge> : <Badge color="gray" variant="light">not published</Badge>}
+        </Group>
+        <Group gap={6} justify="flex-end" className="live-totals" data-testid="live-totals" wrap="nowrap">
+          <span className={`dot dot-${mode}`} /><Text size="sm" c="dimmed">{mode === 'live' ? 'live' : mode}</Text>
+          {live && <Text size="sm" c="dimmed">· <b>{live.total.open}</b> open · <b>{live.total.closed}</b> closed</Text>}
+        </Group>
+        <Button component={Link} to={`/pipelines/${encodeURIComponent(pipelineId)}`} variant="default" size="xs">Open designer</Button>
+      </Group>
       <div className="stage-strip" data-testid="stage-strip">
-        {(live?.stages ?? []).map((s) => (
-          <button key={s.stage} className={`stage-chip${selection?.kind === 'stage' && selection.id === s.stage ? ' active' : ''}`} data-testid={`stage-${s.stage}`}
-            onClick={() => { setSelection({ kind: 'stage', id: s.stage }); setLeadId(undefined); }}>
-            <span className="stage-name">{s.stage}</span><span className="stage-count">{s.open}</span>{s.closed > 0 && <span className="stage-closed">+{s.closed} closed</span>}
-          </button>
-        ))}
-        {live && live.stages.length === 0 && <span className="muted small">No leads on this pipeline yet.</span>}
+        {(live?.stages ?? []).map((s) => {
+          const active = selection?.kind === 'stage' && selection.id === s.stage;
+          return (
+            <UnstyledButton key={s.stage} className={`stage-chip${active ? ' active' : ''}`} data-testid={`stage-${s.stage}`} aria-pressed={active}
+              onClick={() => { setSelection({ kind: 'stage', id: s.stage }); setLeadId(undefined); }}>
+              <span className="stage-name">{s.stage}</span><span className="stage-count">{s.open}</span>{s.closed > 0 && <span className="stage-closed">+{s.closed} closed</span>}
+            </UnstyledButton>
+          );
+        })}
+        {live && live.stages.length === 0 && <Text size="sm" c="dimmed">No leads on this pipeline yet.</Text>}
       </div>
-      {error && <div className="alert alert-error">{error}</div>}
+      {error && <Alert color="red" m="sm">{error}</Alert>}
       <div className="designer-body">
         <div className="canvas">
           <ReactFlow<FlowNode, FlowEdge>
@@ -131,25 +140,28 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
         </div>
         <aside className="side-panel">
           {leadId ? <LeadTimeline leadId={leadId} onBack={() => setLeadId(undefined)} /> : (
-            <div className="panel-body" data-testid="lead-list">
-              {!selection && <p className="muted small">Click a node or a stage to list its leads.</p>}
-              {selection && <h3>{selection.kind === 'node' ? (selectedNode?.data.label ?? selection.id) : `Stage: ${selection.id}`}</h3>}
-              {leads.data && leads.data.items.length === 0 && <p className="muted small">No leads here right now.</p>}
-              <ul className="lead-list">
-                {leads.data?.items.map((l) => (
-                  <li key={l.id}>
-                    <button className="lead-row" onClick={() => setLeadId(l.id)} data-testid={`lead-${l.id}`}>
-                      <span className="lead-main"><strong>{l.name}</strong><span className="muted small">{l.company ?? '—'}</span></span>
-                      <span className="lead-meta">
-                        <span className={`grade grade-${l.grade ?? 'none'}`}>{l.grade ?? '–'}</span>
-                        <span className="small">{l.score} pts</span>
-                        <span className="muted small">{l.ownerName ?? 'unassigned'}</span>
-                      </span>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            </div>
+            <Stack gap="xs" p="md" data-testid="lead-list">
+              {!selection && <Text size="sm" c="dimmed">Click a node or a stage to list its leads.</Text>}
+              {selection && <Title order={3} fz="md">{selection.kind === 'node' ? (selectedNode?.data.label ?? selection.id) : `Stage: ${selection.id}`}</Title>}
+              {leads.data && leads.data.items.length === 0 && <Text size="sm" c="dimmed">No leads here right now.</Text>}
+              {leads.data?.items.map((l) => (
+                <UnstyledButton key={l.id} className="lead-row" onClick={() => setLeadId(l.id)} data-testid={`lead-${l.id}`}>
+                  <Group justify="space-between" wrap="nowrap" gap="xs">
+                    <div style={{ minWidth: 0 }}>
+                      <Text size="sm" fw={600} truncate>{l.name}</Text>
+                      <Text size="xs" c="dimmed" truncate>{l.company ?? '—'}</Text>
+                    </div>
+                    <Stack gap={2} align="flex-end">
+                      <Group gap={4} wrap="nowrap">
+                        <Badge size="sm" variant="light" color={gradeColor[l.grade ?? ''] ?? 'gray'}>{l.grade ?? '–'}</Badge>
+                        <Text size="xs">{l.score} pts</Text>
+                      </Group>
+                      <Text size="xs" c="dimmed">{l.ownerName ?? 'unassigned'}</Text>
+                    </Stack>
+                  </Group>
+                </UnstyledButton>
+              ))}
+            </Stack>
           )}
         </aside>
       </div>

@@ -1,3 +1,5 @@
+import { ActionIcon, Button, Chip, Group, NativeSelect, NumberInput, Text, TextInput } from '@mantine/core';
+import { IconX } from '@tabler/icons-react';
 import { isLeaf, type Condition, type LeafCondition } from '../../../rules/schema';
 import { appendChild, defaultValue, pathString, problemsAt, replaceAt, switchGroup, type CondPath } from '../../model';
 import type { FactCatalog, FactView, OperatorView } from './types';
@@ -26,6 +28,14 @@ export function ConditionTree(props: TreeProps) {
   return <ConditionNode {...props} path={[]} />;
 }
 
+function RemoveButton({ onClick, label }: { onClick(): void; label: string }) {
+  return <ActionIcon variant="subtle" color="gray" size="sm" onClick={onClick} title={label} aria-label={label}><IconX size={14} /></ActionIcon>;
+}
+
+function Messages({ items }: { items: { path?: string; message: string }[] }) {
+  return <>{items.map((p) => <Text key={(p.path ?? '') + p.message} size="xs" c="red" className="field-msg">{p.message}</Text>)}</>;
+}
+
 function ConditionNode({ root, path, catalog, docPath, problems, readOnly, onChange }: TreeProps & { path: CondPath }) {
   const cond = path.length ? (path.reduce<unknown>((c, s) => (c as Record<string | number, unknown>)[s], root) as Condition) : root;
   const here = pathString([...docPath, ...path]);
@@ -38,11 +48,11 @@ function ConditionNode({ root, path, catalog, docPath, problems, readOnly, onCha
   if ('not' in cond) {
     return (
       <div className="cond-group cond-not">
-        <div className="cond-group-head">
-          <span className="group-tag tag-not">NOT</span>
-          {!readOnly && remove && <button className="btn btn-xs btn-ghost" onClick={remove} title="Remove group">✕</button>}
-        </div>
-        {own.map((p) => <div key={p.message} className="field-msg">{p.message}</div>)}
+        <Group gap="xs" className="cond-group-head">
+          <Text size="xs" fw={700} c="red">NOT</Text>
+          {!readOnly && remove && <RemoveButton onClick={remove} label="Remove group" />}
+        </Group>
+        <Messages items={own} />
         <ConditionNode root={root} path={[...path, 'not']} catalog={catalog} docPath={docPath} problems={problems} readOnly={readOnly} onChange={onChange} />
       </div>
     );
@@ -51,21 +61,19 @@ function ConditionNode({ root, path, catalog, docPath, problems, readOnly, onCha
   const children = (cond as Record<string, Condition[]>)[key] ?? [];
   return (
     <div className={`cond-group cond-${key}`} data-testid={`group-${here}`}>
-      <div className="cond-group-head">
-        <select className="group-select" value={key} disabled={readOnly} onChange={(e) => onChange(switchGroup(root, path, e.target.value as 'all' | 'any'))} aria-label="group type">
-          <option value="all">ALL of</option>
-          <option value="any">ANY of</option>
-        </select>
+      <Group gap="xs" className="cond-group-head">
+        <NativeSelect size="xs" w={96} value={key} disabled={readOnly} onChange={(e) => onChange(switchGroup(root, path, e.currentTarget.value as 'all' | 'any'))} aria-label="group type"
+          data={[{ value: 'all', label: 'ALL of' }, { value: 'any', label: 'ANY of' }]} styles={{ input: { fontWeight: 600 } }} />
         {!readOnly && (
-          <span className="cond-actions">
-            <button className="btn btn-xs" onClick={() => onChange(appendChild(root, path, newLeaf(catalog)))}>+ Condition</button>
-            <button className="btn btn-xs" onClick={() => onChange(appendChild(root, path, { any: [newLeaf(catalog)] }))}>+ Group</button>
-            <button className="btn btn-xs" onClick={() => onChange(appendChild(root, path, { not: { all: [newLeaf(catalog)] } }))}>+ Not</button>
-            {remove && <button className="btn btn-xs btn-ghost" onClick={remove} title="Remove group">✕</button>}
-          </span>
+          <Group gap={4}>
+            <Button size="compact-xs" variant="light" onClick={() => onChange(appendChild(root, path, newLeaf(catalog)))}>+ Condition</Button>
+            <Button size="compact-xs" variant="light" color="yellow" onClick={() => onChange(appendChild(root, path, { any: [newLeaf(catalog)] }))}>+ Group</Button>
+            <Button size="compact-xs" variant="light" color="red" onClick={() => onChange(appendChild(root, path, { not: { all: [newLeaf(catalog)] } }))}>+ Not</Button>
+            {remove && <RemoveButton onClick={remove} label="Remove group" />}
+          </Group>
         )}
-      </div>
-      {own.map((p) => <div key={p.message} className="field-msg">{p.message}</div>)}
+      </Group>
+      <Messages items={own} />
       <div className="cond-children">
         {children.map((_, i) => (
           <ConditionNode key={i} root={root} path={[...path, key, i]} catalog={catalog} docPath={docPath} problems={problems} readOnly={readOnly} onChange={onChange} />
@@ -92,77 +100,72 @@ function Leaf({ cond, catalog, problems, readOnly, onChange, onRemove }: {
     const sameShape = o && op && o.valueType === op.valueType;
     onChange({ ...cond, operator: name, value: sameShape ? cond.value : (defaultValue(fact as never, o?.valueType as never) as LeafCondition['value']) });
   };
+  const bad = problems.length > 0;
   return (
-    <div className={`cond-leaf${problems.length ? ' field-error' : ''}`} data-testid="condition">
-      <div className="cond-row">
-        <select className="fact-select" value={cond.fact} disabled={readOnly} onChange={(e) => pickFact(e.target.value)} aria-label="fact">
+    <div className={`cond-leaf${bad ? ' field-error' : ''}`} data-testid="condition">
+      <Group gap={6} wrap="wrap" className="cond-row">
+        <NativeSelect size="xs" w={240} value={cond.fact} disabled={readOnly} onChange={(e) => pickFact(e.currentTarget.value)} aria-label="fact" error={bad}>
           {!fact && <option value={cond.fact}>{cond.fact || '— fact —'} (unknown)</option>}
           {catalog.entities.map((g) => (
             <optgroup key={g.entity} label={g.entity}>
               {g.facts.map((f) => <option key={f.name} value={f.name}>{f.label} · {f.type}</option>)}
             </optgroup>
           ))}
-        </select>
-        <select className="op-select" value={cond.operator} disabled={readOnly} onChange={(e) => pickOp(e.target.value)} aria-label="operator">
+        </NativeSelect>
+        <NativeSelect size="xs" w={190} value={cond.operator} disabled={readOnly} onChange={(e) => pickOp(e.currentTarget.value)} aria-label="operator">
           {!op && <option value={cond.operator}>{cond.operator} (does not fit)</option>}
           {ops.map((o) => <option key={o.name} value={o.name} title={o.label}>{o.name}</option>)}
-        </select>
+        </NativeSelect>
         <ValueInput fact={fact} op={op} value={cond.value} readOnly={readOnly} onChange={(value) => onChange({ ...cond, value: value as LeafCondition['value'] })} />
-        {!readOnly && onRemove && <button className="btn btn-xs btn-ghost" onClick={onRemove} title="Remove condition" aria-label="remove condition">✕</button>}
-      </div>
-      {problems.map((p) => <div key={p.path + p.message} className="field-msg">{p.message}</div>)}
+        {!readOnly && onRemove && <RemoveButton onClick={onRemove} label="remove condition" />}
+      </Group>
+      <Messages items={problems} />
     </div>
   );
 }
 
+const num = (v: number | string) => (v === '' ? null : Number(v));
+
 function ValueInput({ fact, op, value, readOnly, onChange }: { fact?: FactView; op?: OperatorView; value: unknown; readOnly?: boolean; onChange(v: unknown): void }) {
   const type = fact?.type ?? 'string';
   const vt = op?.valueType ?? 'same';
-  const num = type === 'number' || vt === 'days';
+  const isNum = type === 'number' || vt === 'days';
   if (vt === 'range') {
     const [a, b] = Array.isArray(value) ? value : [0, 0];
     return (
-      <span className="value-range">
-        <input type="number" aria-label="from" value={Number(a)} disabled={readOnly} onChange={(e) => onChange([Number(e.target.value), b])} />
-        <span className="muted">to</span>
-        <input type="number" aria-label="to" value={Number(b)} disabled={readOnly} onChange={(e) => onChange([a, Number(e.target.value)])} />
-      </span>
+      <Group gap={6} className="value-range">
+        <NumberInput size="xs" w={90} aria-label="from" value={Number(a)} disabled={readOnly} onChange={(v) => onChange([Number(v) || 0, b])} />
+        <Text size="xs" c="dimmed">to</Text>
+        <NumberInput size="xs" w={90} aria-label="to" value={Number(b)} disabled={readOnly} onChange={(v) => onChange([a, Number(v) || 0])} />
+      </Group>
     );
   }
   if (vt === 'list' || vt === 'elements' || vt === 'territories') {
     const list = Array.isArray(value) ? value.map(String) : [];
     if (fact?.values) {
       return (
-        <span className="chips">
-          {fact.values.map((v) => (
-            <label key={v} className={`chip${list.includes(v) ? ' on' : ''}`}>
-              <input type="checkbox" checked={list.includes(v)} disabled={readOnly} onChange={(e) => onChange(e.target.checked ? [...list, v] : list.filter((x) => x !== v))} />{v}
-            </label>
-          ))}
-        </span>
+        <Chip.Group multiple value={list} onChange={(next) => onChange(next)}>
+          <Group gap={4}>{fact.values.map((v) => <Chip key={v} value={v} size="xs" disabled={readOnly}>{v}</Chip>)}</Group>
+        </Chip.Group>
       );
     }
     return (
-      <input className="value-input" aria-label="values (comma separated)" placeholder="a, b, c" value={list.join(', ')} disabled={readOnly}
-        onChange={(e) => onChange(e.target.value.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (type === 'number' ? Number(s) : s)))} />
+      <TextInput size="xs" w={200} aria-label="values (comma separated)" placeholder="a, b, c" value={list.join(', ')} disabled={readOnly}
+        onChange={(e) => onChange(e.currentTarget.value.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (type === 'number' ? Number(s) : s)))} />
     );
   }
-  if (num) return <input className="value-input" type="number" aria-label="value" value={typeof value === 'number' ? value : ''} disabled={readOnly} onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))} />;
+  if (isNum) return <NumberInput size="xs" w={200} aria-label="value" value={typeof value === 'number' ? value : ''} disabled={readOnly} onChange={(v) => onChange(num(v))} />;
   if (type === 'boolean') {
-    return (
-      <select className="value-input" aria-label="value" value={String(value)} disabled={readOnly} onChange={(e) => onChange(e.target.value === 'true')}>
-        <option value="true">true</option><option value="false">false</option>
-      </select>
-    );
+    return <NativeSelect size="xs" w={200} aria-label="value" value={String(value)} disabled={readOnly} onChange={(e) => onChange(e.currentTarget.value === 'true')} data={['true', 'false']} />;
   }
-  if (type === 'date' && vt === 'same') return <input className="value-input" type="date" aria-label="value" value={typeof value === 'string' ? value.slice(0, 10) : ''} disabled={readOnly} onChange={(e) => onChange(e.target.value)} />;
+  if (type === 'date' && vt === 'same') return <TextInput size="xs" w={200} type="date" aria-label="value" value={typeof value === 'string' ? value.slice(0, 10) : ''} disabled={readOnly} onChange={(e) => onChange(e.currentTarget.value)} />;
   if (fact?.values && (vt === 'same' || vt === 'element')) {
     return (
-      <select className="value-input" aria-label="value" value={String(value ?? '')} disabled={readOnly} onChange={(e) => onChange(e.target.value)}>
+      <NativeSelect size="xs" w={200} aria-label="value" value={String(value ?? '')} disabled={readOnly} onChange={(e) => onChange(e.currentTarget.value)}>
         {!fact.values.includes(String(value)) && <option value={String(value ?? '')}>{String(value ?? '')}</option>}
         {fact.values.map((v) => <option key={v}>{v}</option>)}
-      </select>
+      </NativeSelect>
     );
   }
-  return <input className="value-input" aria-label="value" value={typeof value === 'string' ? value : JSON.stringify(value ?? '')} disabled={readOnly} onChange={(e) => onChange(e.target.value)} />;
+  return <TextInput size="xs" w={200} aria-label="value" value={typeof value === 'string' ? value : JSON.stringify(value ?? '')} disabled={readOnly} onChange={(e) => onChange(e.currentTarget.value)} />;
 }

@@ -1,11 +1,18 @@
+import { ActionIcon, Button, Group, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { IconX } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
 import type { RuleSetKind } from '../../../rules/schema';
-import { pathString, problemsAt } from '../../model';
+import { pathString } from '../../model';
 import type { EditableRule } from './types';
 
 type Event = EditableRule['event'];
 interface Props { kind: RuleSetKind; event: Event; onChange(e: Event): void; readOnly?: boolean; docPath: (string | number)[]; problems: { path: string; message: string }[] }
 
-const num = (v: string) => (v === '' ? undefined : Number(v));
+const num = (v: number | string) => (v === '' ? undefined : Number(v));
+const strategies = [
+  { value: 'named', label: 'A named rep' }, { value: 'round_robin', label: 'Round robin in a team' }, { value: 'weighted', label: 'Weighted random' },
+  { value: 'territory', label: 'By territory' }, { value: 'capacity', label: 'Capacity-aware' }, { value: 'account_affinity', label: 'Owner of the account' },
+];
 
 /** The decision a matching rule makes, per rule-set kind. */
 export function OutcomeEditor({ kind, event, onChange, readOnly, docPath, problems }: Props) {
@@ -13,44 +20,48 @@ export function OutcomeEditor({ kind, event, onChange, readOnly, docPath, proble
   const set = (params: Record<string, unknown>) => onChange({ ...event, params: { ...p, ...params } });
   const here = pathString([...docPath, 'event']);
   const msgs = problems.filter((x) => x.path.startsWith(here));
-  const wrap = (children: React.ReactNode) => (
+  const wrap = (children: ReactNode) => (
     <div className={`outcome${msgs.length ? ' field-error' : ''}`}>
       {children}
-      {msgs.map((m) => <div key={m.path + m.message} className="field-msg">{m.path.slice(here.length + 1) || 'outcome'}: {m.message}</div>)}
+      {msgs.map((m) => <Text key={m.path + m.message} size="xs" c="red" className="field-msg">{m.path.slice(here.length + 1) || 'outcome'}: {m.message}</Text>)}
     </div>
   );
   if (kind === 'scoring') {
-    return wrap(<label className="inline">Add <input type="number" aria-label="points" className="w-num" value={typeof p.points === 'number' ? p.points : ''} disabled={readOnly} onChange={(e) => set({ points: num(e.target.value) })} /> points</label>);
+    return wrap(
+      <Group gap={6}>
+        <Text size="sm">Add</Text>
+        <NumberInput size="xs" w={90} aria-label="points" value={typeof p.points === 'number' ? p.points : ''} disabled={readOnly} onChange={(v) => set({ points: num(v) })} />
+        <Text size="sm">points</Text>
+      </Group>,
+    );
   }
   if (kind === 'reminder') {
     return wrap(
-      <div className="row gap wrap">
-        <label className="inline">Remind after <input type="number" className="w-num" aria-label="delay hours" value={typeof p.delayHours === 'number' ? p.delayHours : ''} disabled={readOnly} onChange={(e) => set({ delayHours: num(e.target.value) })} /> h</label>
-        <label className="inline">to <select value={String(p.recipient ?? 'owner')} disabled={readOnly} onChange={(e) => set({ recipient: e.target.value })}><option>owner</option><option>manager</option></select></label>
-        <label className="inline">template <input value={String(p.template ?? '')} disabled={readOnly} onChange={(e) => set({ template: e.target.value })} /></label>
-        <label className="inline">task kind <input value={String(p.kind ?? '')} disabled={readOnly} onChange={(e) => set({ kind: e.target.value || undefined })} /></label>
-      </div>,
+      <Group gap="sm" wrap="wrap" align="flex-end">
+        <NumberInput size="xs" w={120} label="Remind after (h)" aria-label="delay hours" value={typeof p.delayHours === 'number' ? p.delayHours : ''} disabled={readOnly} onChange={(v) => set({ delayHours: num(v) })} />
+        <NativeSelect size="xs" w={120} label="To" value={String(p.recipient ?? 'owner')} disabled={readOnly} onChange={(e) => set({ recipient: e.currentTarget.value })} data={['owner', 'manager']} />
+        <TextInput size="xs" w={160} label="Template" value={String(p.template ?? '')} disabled={readOnly} onChange={(e) => set({ template: e.currentTarget.value })} />
+        <TextInput size="xs" w={160} label="Task kind" value={String(p.kind ?? '')} disabled={readOnly} onChange={(e) => set({ kind: e.currentTarget.value || undefined })} />
+      </Group>,
     );
   }
   if (kind === 'configurator') {
     const isPrice = event.type === 'priceAdjustment';
     const adj = (p.priceAdjustment ?? {}) as Record<string, unknown>;
     return wrap(
-      <div className="row gap wrap">
-        <select value={event.type} disabled={readOnly} aria-label="outcome type"
-          onChange={(e) => onChange(e.target.value === 'priceAdjustment' ? { type: 'priceAdjustment', params: { priceAdjustment: { label: 'Discount', percent: -5 } } } : { type: 'violation', params: { violation: '' } })}>
-          <option value="violation">Violation</option><option value="priceAdjustment">Price adjustment</option>
-        </select>
+      <Group gap="sm" wrap="wrap" align="flex-end">
+        <NativeSelect size="xs" w={160} value={event.type} disabled={readOnly} aria-label="outcome type" data={[{ value: 'violation', label: 'Violation' }, { value: 'priceAdjustment', label: 'Price adjustment' }]}
+          onChange={(e) => onChange(e.currentTarget.value === 'priceAdjustment' ? { type: 'priceAdjustment', params: { priceAdjustment: { label: 'Discount', percent: -5 } } } : { type: 'violation', params: { violation: '' } })} />
         {isPrice ? (
           <>
-            <input placeholder="label" value={String(adj.label ?? '')} disabled={readOnly} onChange={(e) => set({ priceAdjustment: { ...adj, label: e.target.value } })} />
-            <label className="inline">amount <input type="number" className="w-num" value={typeof adj.amount === 'number' ? adj.amount : ''} disabled={readOnly} onChange={(e) => set({ priceAdjustment: { ...adj, amount: num(e.target.value) } })} /></label>
-            <label className="inline">percent <input type="number" className="w-num" value={typeof adj.percent === 'number' ? adj.percent : ''} disabled={readOnly} onChange={(e) => set({ priceAdjustment: { ...adj, percent: num(e.target.value) } })} /></label>
+            <TextInput size="xs" w={160} placeholder="label" aria-label="adjustment label" value={String(adj.label ?? '')} disabled={readOnly} onChange={(e) => set({ priceAdjustment: { ...adj, label: e.currentTarget.value } })} />
+            <NumberInput size="xs" w={110} label="Amount" value={typeof adj.amount === 'number' ? adj.amount : ''} disabled={readOnly} onChange={(v) => set({ priceAdjustment: { ...adj, amount: num(v) } })} />
+            <NumberInput size="xs" w={110} label="Percent" value={typeof adj.percent === 'number' ? adj.percent : ''} disabled={readOnly} onChange={(v) => set({ priceAdjustment: { ...adj, percent: num(v) } })} />
           </>
         ) : (
-          <input className="grow" placeholder="message shown to the rep" value={String(p.violation ?? '')} disabled={readOnly} onChange={(e) => set({ violation: e.target.value })} />
+          <TextInput size="xs" className="grow" placeholder="message shown to the rep" aria-label="violation message" value={String(p.violation ?? '')} disabled={readOnly} onChange={(e) => set({ violation: e.currentTarget.value })} />
         )}
-      </div>,
+      </Group>,
     );
   }
   // routing
@@ -58,30 +69,29 @@ export function OutcomeEditor({ kind, event, onChange, readOnly, docPath, proble
   const setS = (next: Record<string, unknown>) => set({ strategy: next });
   const weights = Array.isArray(s.weights) ? (s.weights as { userId: string; weight: number }[]) : [];
   return wrap(
-    <div className="row gap wrap">
-      <select aria-label="strategy" value={String(s.type)} disabled={readOnly} onChange={(e) => {
-        const t = e.target.value;
+    <Group gap="sm" wrap="wrap" align="flex-start">
+      <NativeSelect size="xs" w={200} aria-label="strategy" value={String(s.type)} disabled={readOnly} data={strategies} onChange={(e) => {
+        const t = e.currentTarget.value;
         setS(t === 'named' ? { type: t, userId: '' } : t === 'round_robin' ? { type: t, team: '' } : t === 'weighted' ? { type: t, weights: [{ userId: '', weight: 1 }] } : t === 'capacity' ? { type: t, team: '' } : { type: t });
-      }}>
-        <option value="named">A named rep</option><option value="round_robin">Round robin in a team</option><option value="weighted">Weighted random</option>
-        <option value="territory">By territory</option><option value="capacity">Capacity-aware</option>
-      </select>
-      {s.type === 'named' && <input placeholder="user id" value={String(s.userId ?? '')} disabled={readOnly} onChange={(e) => setS({ ...s, userId: e.target.value })} />}
-      {(s.type === 'round_robin' || s.type === 'capacity') && <input placeholder="team id" value={String(s.team ?? '')} disabled={readOnly} onChange={(e) => setS({ ...s, team: e.target.value || undefined })} />}
-      {s.type === 'capacity' && <input placeholder="or user ids, comma separated" value={Array.isArray(s.userIds) ? (s.userIds as string[]).join(', ') : ''} disabled={readOnly} onChange={(e) => { const ids = e.target.value.split(',').map((x) => x.trim()).filter(Boolean); setS({ ...s, userIds: ids.length ? ids : undefined }); }} />}
-      {s.type === 'weighted' && (
-        <div className="weights">
-          {weights.map((w, i) => (
-            <span key={i} className="row gap">
-              <input placeholder="user id" value={w.userId} disabled={readOnly} onChange={(e) => setS({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, userId: e.target.value } : x)) })} />
-              <input type="number" className="w-num" aria-label="weight" value={w.weight} disabled={readOnly} onChange={(e) => setS({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, weight: Number(e.target.value) } : x)) })} />
-              {!readOnly && <button className="btn btn-xs btn-ghost" onClick={() => setS({ ...s, weights: weights.filter((_, j) => j !== i) })}>✕</button>}
-            </span>
-          ))}
-          {!readOnly && <button className="btn btn-xs" onClick={() => setS({ ...s, weights: [...weights, { userId: '', weight: 1 }] })}>+ assignee</button>}
-        </div>
+      }} />
+      {s.type === 'named' && <TextInput size="xs" placeholder="user id" aria-label="user id" value={String(s.userId ?? '')} disabled={readOnly} onChange={(e) => setS({ ...s, userId: e.currentTarget.value })} />}
+      {(s.type === 'round_robin' || s.type === 'capacity') && <TextInput size="xs" placeholder="team id" aria-label="team id" value={String(s.team ?? '')} disabled={readOnly} onChange={(e) => setS({ ...s, team: e.currentTarget.value || undefined })} />}
+      {s.type === 'capacity' && (
+        <TextInput size="xs" w={240} placeholder="or user ids, comma separated" aria-label="user ids" value={Array.isArray(s.userIds) ? (s.userIds as string[]).join(', ') : ''} disabled={readOnly}
+          onChange={(e) => { const ids = e.currentTarget.value.split(',').map((x) => x.trim()).filter(Boolean); setS({ ...s, userIds: ids.length ? ids : undefined }); }} />
       )}
-      {problemsAt(problems, here, []).length > 0 && null}
-    </div>,
+      {s.type === 'weighted' && (
+        <Stack gap={4}>
+          {weights.map((w, i) => (
+            <Group key={i} gap={6}>
+              <TextInput size="xs" placeholder="user id" aria-label="user id" value={w.userId} disabled={readOnly} onChange={(e) => setS({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, userId: e.currentTarget.value } : x)) })} />
+              <NumberInput size="xs" w={90} aria-label="weight" value={w.weight} disabled={readOnly} onChange={(v) => setS({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, weight: Number(v) || 0 } : x)) })} />
+              {!readOnly && <ActionIcon variant="subtle" color="gray" size="sm" aria-label="remove assignee" onClick={() => setS({ ...s, weights: weights.filter((_, j) => j !== i) })}><IconX size={14} /></ActionIcon>}
+            </Group>
+          ))}
+          {!readOnly && <Button size="compact-xs" variant="light" style={{ alignSelf: 'flex-start' }} onClick={() => setS({ ...s, weights: [...weights, { userId: '', weight: 1 }] })}>+ assignee</Button>}
+        </Stack>
+      )}
+    </Group>,
   );
 }

@@ -1,18 +1,22 @@
+import { Alert, Anchor, Badge, Button, Card, Group, Loader, NumberInput, Paper, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { factCatalogView } from '../../../rules/catalog-view';
 import { validateRuleSet } from '../../../rules/validate';
 import { clearDraft, defaultEvent, loadDraft, pathString, storeDraft } from '../../model';
 import { api, ApiError, type ApiProblem } from '../lib/api';
-import { Link } from '../lib/router';
 import { refreshRuleSets } from '../lib/rule-sets';
 import { useSession } from '../lib/session';
 import { ConditionTree, newLeaf } from './ConditionTree';
+import { KindBadge } from './KindBadge';
 import { OutcomeEditor } from './OutcomeEditor';
 import { SimulatePanel } from './SimulatePanel';
 import type { EditableRule, EditableRuleSet, FactCatalog } from './types';
 
 interface Detail { id: string; name: string; kind: EditableRuleSet['kind']; draft: EditableRuleSet; versions: { version: number; note: string; publishedAt: string }[] }
 const storage = () => window.localStorage;
+const statusColor: Record<string, string> = { error: 'red', saved: 'green', published: 'green', local: 'orange', busy: 'dimmed', idle: 'dimmed' };
 
 /** Rule builder for one rule set: tree of conditions per rule, outcome per kind, JSON view, simulate / backtest. */
 export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
@@ -24,7 +28,10 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
   const [catalog, setCatalog] = useState<FactCatalog>();
   const [serverProblems, setServerProblems] = useState<ApiProblem[]>([]);
   const [status, setStatus] = useState<{ kind: string; text: string }>({ kind: 'idle', text: '' });
-  const [tab, setTab] = useState<'rules' | 'json' | 'simulate'>('rules');
+  // `?simulateLead=<leadId>` (from a lead's timeline) opens the simulator with that lead.
+  const [params] = useSearchParams();
+  const simulateLead = params.get('simulateLead') ?? undefined;
+  const [tab, setTab] = useState<'rules' | 'json' | 'simulate'>(simulateLead ? 'simulate' : 'rules');
   const [dirty, setDirty] = useState(false);
   const [loadError, setLoadError] = useState<string>();
 
@@ -94,67 +101,77 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
     }
   };
 
-  if (loadError) return <div className="page"><div className="alert alert-error">{loadError}</div></div>;
-  if (!doc || !catalog || !detail) return <div className="page muted">Loading…</div>;
+  if (loadError) return <div className="page"><Alert color="red" title="The rule set could not be loaded">{loadError}</Alert></div>;
+  if (!doc || !catalog || !detail) return <div className="page"><Loader size="sm" /></div>;
 
   const setRule = (i: number, rule: EditableRule) => update({ ...doc, rules: doc.rules.map((r, j) => (j === i ? rule : r)) });
   const addRule = () => update({ ...doc, rules: [...doc.rules, { name: `Rule ${doc.rules.length + 1}`, priority: 1, conditions: { all: [newLeaf(catalog)] }, event: defaultEvent(doc.kind) }] });
   const grades = ((doc.settings?.grades ?? { A: 60, B: 30 }) as { A: number; B: number });
+  const setNum = (v: number | string) => (v === '' ? undefined : Number(v));
+  const tabButton = (id: typeof tab, label: string) => (
+    <Button variant={tab === id ? 'light' : 'subtle'} color={tab === id ? undefined : 'gray'} onClick={() => setTab(id)} aria-pressed={tab === id}>{label}</Button>
+  );
 
   return (
     <div className="page page-wide">
-      <div className="toolbar">
-        <div className="toolbar-title">
-          <Link to="/rules" className="muted">Rules</Link><span className="muted">/</span><strong>{doc.name}</strong>
-          <span className={`pill pill-${doc.kind}`}>{doc.kind}</span>
-          {detail.versions[0] ? <span className="pill pill-green">v{detail.versions[0].version} published</span> : <span className="pill">unpublished</span>}
-        </div>
-        <div className={`status status-${status.kind}`} role="status" data-testid="rule-status">{status.text}</div>
-        <div className="toolbar-actions">
-          <button className="btn" disabled={!canEdit} onClick={() => void save()}>Save draft</button>
-          <button className="btn btn-primary" disabled={!canEdit} onClick={() => void publish()}>Publish</button>
-        </div>
-      </div>
-      <div className="tabs tabs-page">
-        <button className={tab === 'rules' ? 'active' : ''} onClick={() => setTab('rules')}>Rules ({doc.rules.length})</button>
-        <button className={tab === 'json' ? 'active' : ''} onClick={() => setTab('json')}>JSON</button>
-        <button className={tab === 'simulate' ? 'active' : ''} onClick={() => setTab('simulate')}>Simulate &amp; backtest</button>
-        {problems.length > 0 && <span className="pill pill-red" data-testid="rule-problem-count">{problems.length} problem(s)</span>}
-      </div>
+      <Paper withBorder radius="md" px="md" py="xs" mb="md">
+        <Group justify="space-between" wrap="nowrap" gap="md">
+          <Group gap={8} wrap="nowrap">
+            <Anchor component={Link} to="/rules" c="dimmed" size="sm">Rules</Anchor><Text c="dimmed">/</Text>
+            <Title order={2} fz={18}>{doc.name}</Title>
+            <KindBadge kind={doc.kind} />
+            {detail.versions[0] ? <Badge color="green" variant="light">v{detail.versions[0].version} published</Badge> : <Badge color="gray" variant="light">unpublished</Badge>}
+          </Group>
+          <Text size="sm" c={statusColor[status.kind] ?? 'dimmed'} role="status" data-testid="rule-status" className="rule-status" title={status.text}>{status.text}</Text>
+          <Group gap="xs" wrap="nowrap">
+            <Button variant="default" disabled={!canEdit} loading={status.kind === 'busy'} onClick={() => void save()}>Save draft</Button>
+            <Button disabled={!canEdit} onClick={() => void publish()}>Publish</Button>
+          </Group>
+        </Group>
+      </Paper>
+      <Group gap={4} mb="md">
+        {tabButton('rules', `Rules (${doc.rules.length})`)}
+        {tabButton('json', 'JSON')}
+        {tabButton('simulate', 'Simulate & backtest')}
+        {problems.length > 0 && <Badge color="red" variant="light" ml="sm" data-testid="rule-problem-count">{problems.length} problem(s)</Badge>}
+      </Group>
       {tab === 'rules' && (
-        <div className="rules">
+        <Stack gap="md">
           {doc.kind === 'scoring' && (
-            <div className="card settings">
-              <strong>Grades</strong>
-              <label className="inline">A from <input type="number" className="w-num" value={grades.A} disabled={!canEdit} onChange={(e) => update({ ...doc, settings: { ...doc.settings, grades: { ...grades, A: Number(e.target.value) } } })} /> points</label>
-              <label className="inline">B from <input type="number" className="w-num" value={grades.B} disabled={!canEdit} onChange={(e) => update({ ...doc, settings: { ...doc.settings, grades: { ...grades, B: Number(e.target.value) } } })} /> points</label>
-              <label className="inline">cap <input type="number" className="w-num" value={typeof doc.settings?.cap === 'number' ? doc.settings.cap : ''} disabled={!canEdit} onChange={(e) => update({ ...doc, settings: { ...doc.settings, cap: e.target.value === '' ? undefined : Number(e.target.value) } })} /></label>
-            </div>
+            <Card withBorder radius="md" padding="sm">
+              <Group gap="lg" align="flex-end">
+                <Text fw={600} size="sm">Grades</Text>
+                <NumberInput size="xs" w={110} label="A from (points)" value={grades.A} disabled={!canEdit} onChange={(v) => update({ ...doc, settings: { ...doc.settings, grades: { ...grades, A: Number(v) || 0 } } })} />
+                <NumberInput size="xs" w={110} label="B from (points)" value={grades.B} disabled={!canEdit} onChange={(v) => update({ ...doc, settings: { ...doc.settings, grades: { ...grades, B: Number(v) || 0 } } })} />
+                <NumberInput size="xs" w={110} label="Cap" placeholder="none" value={typeof doc.settings?.cap === 'number' ? doc.settings.cap : ''} disabled={!canEdit} onChange={(v) => update({ ...doc, settings: { ...doc.settings, cap: setNum(v) } })} />
+              </Group>
+            </Card>
           )}
-          {problems.filter((p) => !/^rules\[/.test(p.path)).map((p) => <div key={p.path + p.message} className="alert alert-error small">{p.path}: {p.message}</div>)}
+          {problems.filter((p) => !/^rules\[/.test(p.path)).map((p) => <Alert key={p.path + p.message} color="red" py={6}>{p.path}: {p.message}</Alert>)}
           {doc.rules.map((rule, i) => {
             const rp = ['rules', i];
             const nameProblems = problems.filter((p) => p.path === pathString([...rp, 'name']));
             return (
-              <div key={i} className="card rule-card" data-testid={`rule-${i}`}>
-                <div className="rule-head">
-                  <input className={`rule-name${nameProblems.length ? ' input-error' : ''}`} aria-label="rule name" value={rule.name} disabled={!canEdit} onChange={(e) => setRule(i, { ...rule, name: e.target.value })} />
-                  <label className="inline small muted">priority <input type="number" className="w-num" value={rule.priority ?? 1} disabled={!canEdit} onChange={(e) => setRule(i, { ...rule, priority: Number(e.target.value) })} /></label>
-                  {canEdit && <button className="btn btn-xs btn-ghost" onClick={() => update({ ...doc, rules: doc.rules.filter((_, j) => j !== i) })}>Delete rule</button>}
-                </div>
-                {nameProblems.map((p) => <div key={p.message} className="field-msg">{p.message}</div>)}
-                <div className="rule-section-label">When</div>
+              <Card key={i} withBorder radius="md" padding="md" data-testid={`rule-${i}`}>
+                <Group gap="sm" wrap="nowrap" align="flex-start">
+                  <TextInput className="grow" variant="filled" styles={{ input: { fontWeight: 600 } }} aria-label="rule name" value={rule.name} disabled={!canEdit}
+                    error={nameProblems.map((p) => p.message).join('; ') || undefined} onChange={(e) => setRule(i, { ...rule, name: e.currentTarget.value })} />
+                  <NumberInput w={120} aria-label="priority" leftSection={<Text size="xs" c="dimmed">prio</Text>} leftSectionWidth={40} value={rule.priority ?? 1} disabled={!canEdit}
+                    onChange={(v) => setRule(i, { ...rule, priority: Number(v) || 1 })} />
+                  {canEdit && <Button variant="subtle" color="red" onClick={() => update({ ...doc, rules: doc.rules.filter((_, j) => j !== i) })}>Delete rule</Button>}
+                </Group>
+                <Text className="rule-section-label">When</Text>
                 <ConditionTree root={rule.conditions} catalog={catalog} docPath={[...rp, 'conditions']} problems={problems} readOnly={!canEdit} onChange={(conditions) => setRule(i, { ...rule, conditions })} />
-                <div className="rule-section-label">Then</div>
+                <Text className="rule-section-label">Then</Text>
                 <OutcomeEditor kind={doc.kind} event={rule.event} docPath={rp} problems={problems} readOnly={!canEdit} onChange={(event) => setRule(i, { ...rule, event })} />
-              </div>
+              </Card>
             );
           })}
-          {canEdit && <button className="btn" onClick={addRule} data-testid="add-rule">+ Add rule</button>}
-        </div>
+          {canEdit && <Button variant="light" leftSection={<IconPlus size={16} />} onClick={addRule} data-testid="add-rule" style={{ alignSelf: 'flex-start' }}>Add rule</Button>}
+        </Stack>
       )}
       {tab === 'json' && <JsonView doc={doc} readOnly={!canEdit} onChange={update} />}
-      {tab === 'simulate' && <SimulatePanel ruleSetId={ruleSetId} kind={doc.kind} dirty={dirty} canBacktest={canEdit} />}
+      {tab === 'simulate' && <SimulatePanel ruleSetId={ruleSetId} kind={doc.kind} dirty={dirty} canBacktest={canEdit} initialLeadId={simulateLead} />}
     </div>
   );
 }
@@ -164,20 +181,23 @@ function JsonView({ doc, readOnly, onChange }: { doc: EditableRuleSet; readOnly:
   const [text, setText] = useState(() => JSON.stringify(doc, null, 2));
   const [error, setError] = useState<string>();
   return (
-    <div className="card">
-      <textarea className="json-editor mono" aria-label="rule set JSON" spellCheck={false} value={text} disabled={readOnly} onChange={(e) => {
-        setText(e.target.value);
-        try {
-          const parsed = JSON.parse(e.target.value) as EditableRuleSet;
-          if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.rules)) throw new Error('a rule set needs "rules": [...]');
-          if (parsed.kind !== doc.kind) throw new Error('the kind of a rule set cannot change');
-          setError(undefined);
-          onChange(parsed);
-        } catch (err) {
-          setError((err as Error).message);
-        }
-      }} />
-      {error ? <div className="field-msg">{error} — the tree keeps the last valid JSON</div> : <div className="muted small">Edits here update the rule tree.</div>}
-    </div>
+    <Card withBorder radius="md" padding="sm">
+      <Textarea aria-label="rule set JSON" spellCheck={false} value={text} disabled={readOnly} autosize minRows={18} maxRows={40}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12, lineHeight: 1.5 } }} error={error ? `${error} — the tree keeps the last valid JSON` : undefined}
+        onChange={(e) => {
+          const value = e.currentTarget.value;
+          setText(value);
+          try {
+            const parsed = JSON.parse(value) as EditableRuleSet;
+            if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.rules)) throw new Error('a rule set needs "rules": [...]');
+            if (parsed.kind !== doc.kind) throw new Error('the kind of a rule set cannot change');
+            setError(undefined);
+            onChange(parsed);
+          } catch (err) {
+            setError((err as Error).message);
+          }
+        }} />
+      {!error && <Text size="xs" c="dimmed" mt={6}>Edits here update the rule tree.</Text>}
+    </Card>
   );
 }
