@@ -6,10 +6,12 @@ import { migrate } from '../db/migrate';
 import { openDatabase, type Database } from '../db/open';
 import { ensureDefaultPipeline } from '../db/pipelines';
 import { ensureDefaultRuleSets } from '../db/rule-sets';
+import { loadDemoHistory } from '../db/demo-history';
 import { ensureConstants, loadDemoData } from '../db/seed';
 import { createLeadflowWorker } from '../workers/worker';
 import type { Config } from './config';
 import { ensureWritableDataDir } from './data-dir';
+import { captureDemoLeads } from './demo-leads';
 import { Teardown } from './lifecycle';
 import { reclaimStaleServer } from './process-record';
 import { connectClient, connectWorker } from './temporal-connect';
@@ -87,6 +89,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     await ensureDefaultPipeline(db.sql);
     let seeded: RunningSystem['seeded'];
     if (parts.demo && config.DEMO_DATA) seeded = await loadDemoData(db.sql);
+    if (parts.demo && config.DEMO_DATA) await loadDemoHistory(db.sql);
 
     const appUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
 
@@ -118,6 +121,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
       const a = app;
       teardown.add('API', () => a.close());
       await app.listen({ port: config.PORT, host: config.HOST });
+      if (seeded?.created) log(`demo leads captured: ${await captureDemoLeads(app, log)}`);
     }
 
     return {
