@@ -14,7 +14,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 5000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
 
 type Operation = { method: string; path: string; params: string[]; query: string[]; body: string[] };
-type FuzzRequest = { method: string; url: string; role: string; payload?: string; contentType?: string };
+type FuzzRequest = { method: string; url: string; role: string; payload?: string; contentType?: string; headers: Record<string, string> };
 
 // Routes that never answer by design when injected (server-sent events) or end the caller's own session.
 const skipped = [/\/stream$/, /^\/api\/auth\/logout$/];
@@ -101,6 +101,8 @@ describe('API fuzz', () => {
       { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
       { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
     );
+    // Ids that exist, so requests get past the 404 and into the handlers.
+    const plausible = fc.constantFrom(...ids, ...Object.values(users).map((u) => u.id), 'default', 'scoring-default', 'routing-default', 'reminder-default', 'configurator-default', 'u-anna', '1', '2');
     const scalar = fc.oneof(text, fc.constantFrom(...nastyNumbers), fc.double(), fc.integer(), fc.boolean(), fc.constant(null));
     const value: fc.Arbitrary<unknown> = fc.oneof(
       { weight: 4, arbitrary: scalar },
@@ -112,7 +114,7 @@ describe('API fuzz', () => {
       op: fc.constantFrom(...ops),
       otherMethod: fc.option(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), { freq: 10 }),
       role: fc.constantFrom('rep', 'manager', 'ops', 'admin', 'admin', 'ops', 'anonymous', 'forged'),
-      params: fc.array(text, { minLength: 4, maxLength: 4 }),
+      params: fc.array(fc.oneof({ weight: 2, arbitrary: plausible }, { weight: 1, arbitrary: text }), { minLength: 4, maxLength: 4 }),
       query: fc.array(fc.tuple(fc.oneof(text, fc.constantFrom('limit', 'offset', 'from', 'to', 'q', 'version', 'scope')), text), { maxLength: 4 }),
       documentedQuery: fc.array(text, { minLength: 6, maxLength: 6 }),
       fields: fc.array(value, { minLength: 8, maxLength: 8 }),
@@ -120,6 +122,7 @@ describe('API fuzz', () => {
       shape: fc.constantFrom('fields', 'fields', 'fields', 'json', 'deep-array', 'deep-object', 'broken', 'text', 'none'),
       json: fc.jsonValue({ maxDepth: 3 }),
       depth: fc.constantFrom(30, 70, 1000, 5000),
+      header: fc.option(fc.tuple(fc.constantFrom('idempotency-key', 'x-api-key', 'x-csrf-token', 'cookie'), fc.oneof(text, fc.string({ maxLength: 300 }))), { freq: 5 }),
     }).map((r) => {
       const path = r.op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeSegment(r.params[r.op.params.indexOf(name) % 4] ?? 'x'));
       const q = [
@@ -143,7 +146,9 @@ describe('API fuzz', () => {
       const method = r.otherMethod ?? r.op.method;
       if (method === 'GET' || method === 'DELETE') payload = r.shape === 'fields' ? undefined : payload;
       if (payload === undefined) contentType = undefined;
-      return { method, url, role: r.role, payload, contentType };
+      // Only values HTTP can carry in a header (a NUL or a line break is refused by the HTTP layer itself).
+      const headers = r.header && /^[\x20-\x7e]*$/.test(r.header[1]) ? { [r.header[0]]: r.header[1] } : {};
+      return { method, url, role: r.role, payload, contentType, headers };
     });
 
     const samples = fc.sample(request, { numRuns: RUNS, seed: SEED });
@@ -154,7 +159,7 @@ describe('API fuzz', () => {
       const r = samples[i]!;
       const res = await stack.app.inject({
         method: r.method as 'GET', url: r.url,
-        headers: { ...headersOf[r.role], ...(r.contentType ? { 'content-type': r.contentType } : {}), 'x-forwarded-for': `10.9.${(i >> 8) & 255}.${i & 255}` },
+        headers: { ...headersOf[r.role], ...r.headers, ...(r.contentType ? { 'content-type': r.contentType } : {}), 'x-forwarded-for': `10.9.${(i >> 8) & 255}.${i & 255}` },
         ...(r.payload !== undefined ? { payload: r.payload } : {}),
       });
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
