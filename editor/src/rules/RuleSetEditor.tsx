@@ -116,14 +116,14 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
     <div className="page page-wide">
       <Paper withBorder radius="md" px="md" py="xs" mb="md">
         <Group justify="space-between" wrap="nowrap" gap="md">
-          <Group gap={8} wrap="nowrap">
+          <Group gap={8} wrap="nowrap" style={{ flexShrink: 0 }}>
             <Anchor component={Link} to="/rules" c="dimmed" size="sm">Rules</Anchor><Text c="dimmed">/</Text>
-            <Title order={2} fz={18}>{doc.name}</Title>
+            <Title order={2} fz={18} style={{ whiteSpace: 'nowrap' }}>{doc.name}</Title>
             <KindBadge kind={doc.kind} />
             {detail.versions[0] ? <Badge color="green" variant="light">v{detail.versions[0].version} published</Badge> : <Badge color="gray" variant="light">unpublished</Badge>}
           </Group>
-          <Text size="sm" c={statusColor[status.kind] ?? 'dimmed'} role="status" data-testid="rule-status" className="rule-status" title={status.text}>{status.text}</Text>
-          <Group gap="xs" wrap="nowrap">
+          <Text size="sm" c={statusColor[status.kind] ?? 'dimmed'} role="status" data-testid="rule-status" lineClamp={2} style={{ flex: 1, minWidth: 0 }} ta="right" title={status.text}>{status.text}</Text>
+          <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
             <Button variant="default" disabled={!canEdit} loading={status.kind === 'busy'} onClick={() => void save()}>Save draft</Button>
             <Button disabled={!canEdit} onClick={() => void publish()}>Publish</Button>
           </Group>
