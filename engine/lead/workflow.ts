@@ -177,11 +177,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   setHandler(msg.reassignUpdate, async (a) => guarded(() => play.assertCanReassign(s, a.ownerId), async () => {
     const previousOwner = s.ownerId;
+    const fromQueue = s.rerouting; // a lead taken from its team's unassigned queue: the owner's first steps are still to do
     const r = await db.reassignLead({ leadId, ownerId: a.ownerId, by: a.by, reason: a.reason });
     s.ownerId = a.ownerId;
     s.managerId = r.managerId;
     s.openTasks = await db.openTasks({ leadId });
     if (previousOwner && patched('reroute-unassigned')) await acts.wakeUnassignedLeads({ leadId, freedOwnerId: previousOwner });
+    if (!previousOwner && fromQueue && patched('reroute-unassigned')) await welcomeOwner(fromQueue.key);
     return view();
   }), { validator: (a) => play.assertCanReassign(s, a.ownerId) });
 

@@ -153,6 +153,26 @@ describe('unassignable leads wait in their team\'s queue and are routed again', 
     await expectWelcomedOnce(id, firstOwner);
   });
 
+  it('lets the manager assign a waiting lead by hand: the rep gets the first-contact task and the assignment mail once', async () => {
+    const id = await capture('Foxtrot');
+    await unassigned(id);
+    const res = await stack.app.inject({ method: 'POST', url: `/api/leads/${id}/reassign`, headers: manager.headers, payload: { ownerId: secondOwner, reason: 'from the unassigned queue' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await lead(id)).toMatchObject({ owner_id: secondOwner, team_id: 'team-full' });
+    const firstContact = await eventually(async () => {
+      const t = await stack.db.sql`select owner_id from tasks where lead_id = ${id} and kind = 'first_contact'`;
+      return t.length ? t : undefined;
+    });
+    expect(firstContact).toEqual([{ owner_id: secondOwner }]);
+    const mails = await eventually(async () => {
+      const m = await stack.db.sql<{ to_address: string }[]>`select to_address from mail_outbox where lead_id = ${id} and template = 'assignment' and status = 'stored'`;
+      return m.length ? m : undefined;
+    });
+    expect(mails.map((m) => m.to_address)).toEqual([await emailOf(secondOwner)]);
+    // Every open task of the lead is the new owner's now (a reminder the manager got meanwhile included).
+    expect((await stack.db.sql`select distinct owner_id from tasks where lead_id = ${id} and not done`).map((t) => t.owner_id)).toEqual([secondOwner]);
+  });
+
   it('closes a lead that waited and was routed again like any other (its history is kept for the replay test)', async () => {
     const rep = await bearerHeaders(stack.db.sql, firstOwner);
     const lost = await stack.app.inject({ method: 'POST', url: `/api/leads/${waiting}/lost`, headers: rep, payload: { reason: 'timing' } });
