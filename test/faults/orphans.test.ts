@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProcessRecord } from '../../runtime/process-record';
 import { freePort, portInUse } from '../../runtime/temporal-dev-server';
-import { recordOf, startEntry, stillRunning, stopAllStarted, stopIfRunning, within, type EntryProcess } from './helpers/processes';
+import { exitWithin, recordOf, startEntry, stillRunning, stopAllStarted, stopIfRunning, within, type EntryProcess } from './helpers/processes';
 
 // `npm start` (runtime/start.ts) on a data folder of its own, free ports, no demo data, no Web UI, embedded PGlite.
 const READY = /Press Ctrl-C to stop/;
@@ -87,13 +87,13 @@ describe('no orphaned dev server or PGlite, whatever happens to npm start', () =
 
     // While it runs, its data folder is not taken over by another start: that one says so and leaves it alone.
     const intruder = start(dataDir, await ports());
-    expect(await intruder.exited).toBe(1);
+    expect(await exitWithin(intruder, 60_000)).toBe(1);
     expect(intruder.output()).toMatch(new RegExp(`cannot start: DATA_DIR: .*${dataDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.* is in use by another Leadflow \\(process ${third.pid}\\b`));
     expect(stillRunning(fresh.temporal) && stillRunning(fresh.pglite)).toBe(true);
 
     // Ctrl-C / SIGTERM still stops everything in order.
     third.child.kill('SIGTERM');
-    expect(await third.exited).toBe(0);
+    expect(await exitWithin(third, 15_000)).toBe(0);
     expect(await within(5000, () => !stillRunning(fresh.temporal) && !stillRunning(fresh.pglite))).toBe(true);
     expect(recordOf(dataDir, 'temporal')).toBeUndefined();
     expect(recordOf(dataDir, 'pglite')).toBeUndefined();
@@ -106,7 +106,7 @@ describe('no orphaned dev server or PGlite, whatever happens to npm start', () =
     try {
       const dir = mkdtempSync(join(tmpdir(), 'lf-foreign-'));
       const run = start(dir, { PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(port) });
-      expect(await run.exited).toBe(1);
+      expect(await exitWithin(run, 60_000)).toBe(1);
       const lines = run.output().split('\n').filter((l) => l.includes('cannot start'));
       expect(lines).toEqual([`[leadflow] cannot start: TEMPORAL_DEV_PORT: 127.0.0.1:${port} is already in use by another program (set TEMPORAL_DEV_PORT to a free port)`]);
       // Checked before anything started: no PGlite was left behind either.

@@ -66,6 +66,17 @@ export function startEntry(entry: string, env: Record<string, string>, args: str
   return proc;
 }
 
+/** The exit code (or signal) of `proc`, or 'still running' when it has not exited within `ms`. */
+export async function exitWithin(proc: EntryProcess, ms: number): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((r) => (timer = setTimeout(() => r('still running'), ms)));
+  try {
+    return await Promise.race([proc.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** SIGKILLs every entry process started by startEntry that still runs (afterAll), by pid. */
 export async function stopAllStarted(): Promise<void> {
   const running = [...started];
