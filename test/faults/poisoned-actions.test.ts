@@ -1,6 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLeadAction } from '../../api/leads/updates';
 import * as msg from '../../engine/lead/messages';
 import { bearerHeaders, createUser, type TestUser } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
@@ -98,6 +99,9 @@ describe('poisoned rep actions', () => {
     expect((reason as ApplicationFailure).type).toBe('InvalidInput');
     expect((reason as ApplicationFailure).message).toMatch(/refers to a record that does not exist/);
     expect(await stack.db.sql`select 1 from visits where id = 'vis-poisoned'`).toHaveLength(0);
+    // The API maps it to 422 with the reason (it used to be 409 "Activity task failed").
+    const viaApi = runLeadAction(stack.app, leadId, msg.logVisitUpdate, [{ visitId: 'vis-poisoned-2', type: 'phone', status: 'contact', repId: 'u-does-not-exist', occurredAt: new Date().toISOString() }], 'poisoned-2');
+    await expect(viaApi).rejects.toMatchObject({ code: 'unprocessable', message: expect.stringMatching(/refers to a record that does not exist/) });
     await stillUsable();
   });
 
