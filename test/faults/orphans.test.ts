@@ -54,6 +54,7 @@ describe('no orphaned dev server or PGlite, whatever happens to npm start', () =
     expect(await within(10_000, () => !stillRunning(pglite)), 'PGlite still runs 10 s after its parent was killed').toBe(true);
     expect(await within(5000, async () => !(await portInUse(Number(p.TEMPORAL_DEV_PORT)))), 'TEMPORAL_DEV_PORT is still taken').toBe(true);
     expect(await portInUse(Number(p.PORT))).toBe(false);
+    expect(await portInUse(pglite.port!), 'the PGlite port is still taken').toBe(false);
   });
 
   it('a start that finds servers a killed start left running on its data folder stops them and goes on', async () => {
