@@ -8,20 +8,21 @@ export interface BoardCard {
   company: string | null;
   score: number | null;
   grade: string | null;
+  ownerId?: string | null;
   ownerName: string | null;
   offerValue: number | null;
   nextDeadline: string | null;
 }
 export interface BoardColumn { stage: string; label: string; count: number; offerValue: number | null; leads: BoardCard[] }
 export interface Board { columns: BoardColumn[] }
-export type BoardScope = 'mine' | 'team';
+export type BoardScope = 'mine' | 'team' | 'all';
 
 export const boardKeys = {
   all: ['board'] as const,
   scope: (scope: BoardScope) => ['board', scope] as const,
 };
 
-/** Open leads by stage (mine, or my team's for managers). */
+/** Open leads by stage (mine, my team's for managers, everyone's for ops and admins). */
 export function useBoard(scope: BoardScope) {
   return useQuery({
     queryKey: boardKeys.scope(scope),

@@ -23,9 +23,10 @@ const actionLabel: Record<BoardMove['action'], string> = { qualify: 'Qualified',
 /** Kanban of open leads by stage; dropping a card runs the matching workflow update, a refusal snaps it back. */
 export function BoardPage() {
   const user = useUser();
-  const canTeam = user.role !== 'rep';
+  // A rep sees their own leads; a manager their teams' (or their own); ops and admins everyone's (or their own).
+  const wide: BoardScope | null = user.role === 'manager' ? 'team' : user.role === 'rep' ? null : 'all';
   const [params, setParams] = useSearchParams();
-  const scope: BoardScope = canTeam && params.get('scope') !== 'mine' ? 'team' : 'mine';
+  const scope: BoardScope = wide && params.get('scope') !== 'mine' ? wide : 'mine';
   const board = useBoard(scope);
   const move = useMoveLead(scope);
   const [dragged, setDragged] = useState<{ lead: Lead; stage: string }>();
@@ -73,13 +74,13 @@ export function BoardPage() {
       <Group justify="space-between" align="flex-end">
         <div>
           <Title order={1}>Board</Title>
-          <Text c="dimmed">{scope === 'team' ? "Your team's open leads by stage." : 'Your open leads by stage.'} Drag a card to qualify it, send it to nurturing, or close it.</Text>
+          <Text c="dimmed">{scope === 'team' ? "Your team's open leads by stage." : scope === 'all' ? 'Every open lead by stage.' : 'Your open leads by stage.'} Drag a card to qualify it, send it to nurturing, or close it.</Text>
         </div>
         <Group gap="sm">
           {board.data && <Badge variant="light" size="lg">{totalOpen} open</Badge>}
-          {canTeam && (
+          {wide && (
             <SegmentedControl value={scope} onChange={(v) => setParams(v === 'mine' ? { scope: 'mine' } : {}, { replace: true })}
-              data={[{ value: 'team', label: 'Team' }, { value: 'mine', label: 'Mine' }]} aria-label="whose leads" />
+              data={[{ value: wide, label: wide === 'team' ? 'Team' : 'Everyone' }, { value: 'mine', label: 'Mine' }]} aria-label="whose leads" />
           )}
         </Group>
       </Group>
@@ -96,7 +97,7 @@ export function BoardPage() {
                 </Group>
                 <Text size="xs" c="dimmed" px={4} pb={8} data-testid={`column-value-${c.stage}`}>{c.offerValue ? `${formatMoney(c.offerValue)} in offers` : 'no offers yet'}</Text>
                 <Stack gap={8}>
-                  {c.leads.map((l) => <BoardCard key={l.id} lead={l} stage={c.stage} showOwner={scope === 'team'} refusal={refusals[l.id]} />)}
+                  {c.leads.map((l) => <BoardCard key={l.id} lead={l} stage={c.stage} showOwner={scope !== 'mine'} refusal={refusals[l.id]} />)}
                   {c.leads.length === 0 && <Text size="xs" c="dimmed" ta="center" py="md">No leads here.</Text>}
                   {c.count > c.leads.length && <Text size="xs" c="dimmed" ta="center">+{c.count - c.leads.length} more in the finder</Text>}
                 </Stack>
@@ -117,7 +118,7 @@ export function BoardPage() {
             </div>
           </div>
           <DragOverlay dropAnimation={null}>
-            {dragged && <BoardCard lead={dragged.lead} stage={dragged.stage} showOwner={scope === 'team'} overlay />}
+            {dragged && <BoardCard lead={dragged.lead} stage={dragged.stage} showOwner={scope !== 'mine'} overlay />}
           </DragOverlay>
         </DndContext>
       )}

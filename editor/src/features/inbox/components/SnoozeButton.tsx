@@ -2,6 +2,7 @@ import { ActionIcon, Button, Divider, Popover, Stack, Text, Tooltip } from '@man
 import { DatePicker } from '@mantine/dates';
 import { IconClockPause } from '@tabler/icons-react';
 import { useState } from 'react';
+import { snoozeBodySchema } from '../../../../../engine/lead/workspace-schemas';
 
 /** 09:00 local time on `day` (a `YYYY-MM-DD` string or a Date), as an ISO timestamp. */
 export function morningOf(day: string | Date): string {
@@ -27,7 +28,8 @@ export function SnoozeButton({ title, onSnooze }: { title: string; onSnooze(dueA
   const [error, setError] = useState<string>();
   const pick = (dueAt: string) => {
     const at = new Date(dueAt).getTime();
-    if (!(at > Date.now() && at <= addDays(366).getTime())) {
+    // The same schema the API checks the body with, plus its range rule (future, within a year).
+    if (!snoozeBodySchema.safeParse({ dueAt }).success || !(at > Date.now() && at <= addDays(366).getTime())) {
       setError('Pick a day in the future, within a year.');
       return;
     }

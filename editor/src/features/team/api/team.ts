@@ -2,13 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 
 export interface UnassignedLead { id: string; name: string; company: string | null; stage: string; score: number | null; grade: string | null; createdAt: string; country?: string | null }
-export interface TeamBoardCard { id: string; ownerName: string | null; offerValue: number | null }
+export interface TeamBoardCard { id: string; ownerId?: string | null; ownerName: string | null; offerValue: number | null }
 export interface TeamBoard { columns: { stage: string; label: string; count: number; leads: TeamBoardCard[] }[] }
 export interface Rep { id: string; name: string; role: string; active: boolean; teamId: string | null; capacity: number }
 
 export const teamKeys = {
   unassigned: ['leads', 'unassigned'] as const,
-  board: ['board', 'team'] as const,
+  board: (scope: 'team' | 'all') => ['board', scope] as const,
   reps: ['users', 'reps'] as const,
 };
 
@@ -20,11 +20,11 @@ export function useUnassignedLeads() {
   });
 }
 
-/** The team's open leads by stage (the board's data) to count per rep. */
-export function useTeamBoard() {
+/** The team's open leads by stage (the board's data) to count per rep; `all` for admins, who manage no team. */
+export function useTeamBoard(scope: 'team' | 'all') {
   return useQuery({
-    queryKey: teamKeys.board,
-    queryFn: ({ signal }) => api<TeamBoard>('/api/board?scope=team', { signal }),
+    queryKey: teamKeys.board(scope),
+    queryFn: ({ signal }) => api<TeamBoard>(`/api/board?scope=${scope}`, { signal }),
   });
 }
 

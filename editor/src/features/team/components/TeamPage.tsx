@@ -3,6 +3,7 @@ import { IconLayoutKanban, IconListSearch } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader';
+import { useUser } from '../../../lib/session';
 import { formatMoney, formatRelative, humanize } from '../../../lib/format';
 import { TaskList, useTasks } from '../../inbox';
 import { leadsPerRep, useReps, useTeamBoard, useUnassignedLeads } from '../api/team';
@@ -22,7 +23,8 @@ export function TeamPage() {
   const [params, setParams] = useSearchParams();
   const owner = params.get('owner') ?? '';
   const reps = useReps();
-  const board = useTeamBoard();
+  const user = useUser();
+  const board = useTeamBoard(user.role === 'manager' ? 'team' : 'all');
   const unassigned = useUnassignedLeads();
   const tasks = useTasks({ owner: owner || undefined, done: 'false' });
   const now = useMemo(() => new Date(tasks.dataUpdatedAt || Date.now()), [tasks.dataUpdatedAt]);
