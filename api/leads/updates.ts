@@ -42,13 +42,14 @@ function isDeadline(err: unknown): boolean {
 }
 
 /**
- * Runs a query or update against a lead's workflow and maps refusals: 409 with the workflow's reason
- * (e.g. "only a qualified lead with an accepted offer can be won"), 422 for a value the lead cannot take.
+ * Runs a query or update against a lead's workflow within 10 s (503 + Retry-After after that: no worker, a busy
+ * lead) and maps refusals: 409 with the workflow's reason (e.g. "only a qualified lead with an accepted offer can be
+ * won"), 422 for a value the lead cannot take.
  */
 export async function runLeadUpdate<T>(app: FastifyInstance, leadId: string, fn: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
   const handle = app.temporal.workflow.getHandle(leadId);
   try {
-    return await fn(handle);
+    return await app.temporal.connection.withDeadline(Date.now() + ACTION_DEADLINE_MS, () => fn(handle));
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw updateFailure(err);
     if (err instanceof WorkflowNotFoundError || /already completed|not found/i.test((err as Error).message ?? '')) {
@@ -91,6 +92,5 @@ export function actionIds(action: string, prefix: string, key: string | undefine
 export async function runLeadAction<Ret, Args extends [any, ...any[]]>(
   app: FastifyInstance, leadId: string, update: UpdateDefinition<Ret, Args>, args: Args, updateId: string,
 ): Promise<Ret> {
-  return runLeadUpdate(app, leadId, (h) =>
-    app.temporal.connection.withDeadline(Date.now() + ACTION_DEADLINE_MS, () => h.executeUpdate(update, { args, updateId })));
+  return runLeadUpdate(app, leadId, (h) => h.executeUpdate(update, { args, updateId }));
 }

@@ -105,12 +105,16 @@ describe('poisoned rep actions', () => {
     await stillUsable();
   });
 
-  it('answers 503 with Retry-After when an action cannot finish in 10 s, and a retry with the same Idempotency-Key runs it once', async () => {
+  it('answers 503 with Retry-After when an action (or the state query) cannot finish in 10 s, and a retry with the same Idempotency-Key runs it once', async () => {
     await stack.stopWorker();
     const headers = { ...rep, 'idempotency-key': 'visit-while-the-worker-is-down' };
     const body = { type: 'phone', status: 'contact', outcome: 'once only' };
-    const slow = await post(`/api/leads/${leadId}/visits`, body, headers);
+    const [slow, state] = await Promise.all([
+      post(`/api/leads/${leadId}/visits`, body, headers),
+      stack.app.inject({ url: `/api/leads/${leadId}/state`, headers: rep }),
+    ]);
     expect(slow.statusCode, slow.body).toBe(503);
+    expect(state.statusCode, state.body).toBe(503);
     expect(Number(slow.headers['retry-after'])).toBeGreaterThan(0);
     await stack.startWorker();
     const retried = await eventually(async () => {
