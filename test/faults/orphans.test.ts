@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ProcessRecord } from '../../runtime/process-record';
+import { processIdentity, reclaimStaleServer, type ProcessRecord } from '../../runtime/process-record';
 import { freePort, portInUse } from '../../runtime/temporal-dev-server';
 import { exitWithin, recordOf, startEntry, stillRunning, stopAllStarted, stopIfRunning, within, type EntryProcess } from './helpers/processes';
 
@@ -98,6 +99,24 @@ describe('no orphaned dev server or PGlite, whatever happens to npm start', () =
     expect(await within(5000, () => !stillRunning(fresh.temporal) && !stillRunning(fresh.pglite))).toBe(true);
     expect(recordOf(dataDir, 'temporal')).toBeUndefined();
     expect(recordOf(dataDir, 'pglite')).toBeUndefined();
+  });
+
+  it('a pid record whose pid now belongs to another program is dropped without touching that program', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lf-reused-'));
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const identity = processIdentity(other.pid!)!;
+      // As if our dev server had had this pid: same pid, but not our command (and another start time).
+      writeFileSync(join(dir, 'temporal.pid'), JSON.stringify({
+        name: 'Temporal dev server', pid: other.pid, startTime: '1', command: `temporal server start-dev --db-filename ${join(dir, 'temporal.db')}`,
+        owner: { pid: 999_999, startTime: '1' },
+      }));
+      await reclaimStaleServer(join(dir, 'temporal.pid'), { mustMention: join(dir, 'temporal.db') });
+      expect(recordOf(dir, 'temporal')).toBeUndefined();
+      expect(stillRunning({ pid: other.pid!, startTime: identity.startTime })).toBe(true);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   it('a foreign program on TEMPORAL_DEV_PORT is named in one line, with the variable to change', async () => {
