@@ -108,8 +108,11 @@ const sortColumns: Record<LeadFilters['sort'], { expr: string; nullable: boolean
   grade: { expr: 'l.grade', nullable: true },
   stage: { expr: 'l.stage', nullable: false },
   lastContactAt: { expr: 'l.last_visit_at', nullable: true },
-  owner: { expr: '(select u.name from users u where u.id = l.owner_id)', nullable: true },
+  owner: { expr: 'ou.name', nullable: true },
 };
+
+/** Sorting by owner sorts by the owner's name: the users join is added only then. */
+const ownerJoin = (sql: Sql, f: Pick<LeadFilters, 'sort'>) => (f.sort === 'owner' ? sql`left join users ou on ou.id = l.owner_id` : sql``);
 
 function orderBy(sql: Sql, f: Pick<LeadFilters, 'sort' | 'order'>) {
   const c = sortColumns[f.sort];
@@ -142,7 +145,7 @@ export async function findLeads(sql: Sql, user: AuthUser, q: Partial<LeadFilters
   const where = finderWhere(sql, user, q);
   const [[counted], page] = await Promise.all([
     sql<{ total: number }[]>`select count(*)::int as total from leads l where ${where}`,
-    sql<{ id: string }[]>`select l.id from leads l where ${where} order by ${orderBy(sql, q)} limit ${q.limit} offset ${q.offset}`,
+    sql<{ id: string }[]>`select l.id from leads l ${ownerJoin(sql, q)} where ${where} order by ${orderBy(sql, q)} limit ${q.limit} offset ${q.offset}`,
   ]);
   return { total: counted?.total ?? 0, items: await loadLeads(sql, page.map((r) => r.id)) };
 }
@@ -150,7 +153,7 @@ export async function findLeads(sql: Sql, user: AuthUser, q: Partial<LeadFilters
 /** Every matching lead (up to `max`), sorted like the finder, for the CSV export. */
 export async function exportLeads(sql: Sql, user: AuthUser, q: Partial<LeadFilters> & Pick<LeadFilters, 'sort' | 'order'>, max = 50_000): Promise<Lead[]> {
   const where = finderWhere(sql, user, q);
-  const ids = await sql<{ id: string }[]>`select l.id from leads l where ${where} order by ${orderBy(sql, q)} limit ${max}`;
+  const ids = await sql<{ id: string }[]>`select l.id from leads l ${ownerJoin(sql, q)} where ${where} order by ${orderBy(sql, q)} limit ${max}`;
   const out: Lead[] = [];
   // In chunks, so one statement never carries 50,000 parameters.
   for (let i = 0; i < ids.length; i += 5000) out.push(...(await loadLeads(sql, ids.slice(i, i + 5000).map((r) => r.id))));
