@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as msg from '../../engine/lead/messages';
@@ -90,9 +89,10 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
     if (row.status === 'won' || row.status === 'lost') return closedActions(row.offers);
     let answer: AllowedActions;
     try {
-      answer = await app.temporal.workflow.getHandle(req.params.id).query(msg.allowedActionsQuery);
+      // Within the action deadline (503 when no worker answers); a workflow that is gone is a closed lead.
+      answer = await runLeadUpdate(app, req.params.id, (h) => h.query(msg.allowedActionsQuery));
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return closedActions(row.offers);
+      if (err instanceof DomainError && err.code === 'conflict') return closedActions(row.offers);
       throw err;
     }
     if (req.user!.role === 'rep' && answer.actions.reassign.allowed) answer.actions.reassign = { allowed: false, reason: 'only managers reassign leads' };
