@@ -2,7 +2,7 @@ import { AppShell, Avatar, Badge, Burger, Group, Kbd, Menu, NavLink, Text, Unsty
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import { IconChevronDown, IconLogout, IconSearch } from '@tabler/icons-react';
-import { Link, Outlet, useLocation } from 'react-router';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useUser, useSession } from '../lib/session';
 import { CommandPalette } from './CommandPalette';
 import { navFor } from './nav';
@@ -14,6 +14,7 @@ export function Shell() {
   const user = useUser();
   const { logout } = useSession();
   const { pathname } = useLocation();
+  const navigate = useNavigate();
   const [opened, { toggle, close }] = useDisclosure();
   const nav = navFor(user.role);
   return (
@@ -39,7 +40,7 @@ export function Shell() {
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>{user.email}</Menu.Label>
-              <Menu.Item leftSection={<IconLogout size={15} />} onClick={() => void logout()}>Sign out</Menu.Item>
+              <Menu.Item leftSection={<IconLogout size={15} />} onClick={() => void logout().then(() => navigate('/', { replace: true }))}>Sign out</Menu.Item>
             </Menu.Dropdown>
           </Menu>
         </Group>

@@ -40,8 +40,8 @@ export function activeFilterKeys(params: Record<string, string>): string[] {
 
 /** Readable names of the filters, for chips and errors. */
 export const filterLabels: Record<string, string> = {
-  q: 'Search', stage: 'Stage', status: 'Status', owner: 'Owner', grade: 'Grade', scoreMin: 'Score from', scoreMax: 'Score to',
-  source: 'Source', country: 'Country', industry: 'Industry', companySizeMin: 'Company size from', companySizeMax: 'Company size to',
+  q: 'Search', stage: 'Stage', status: 'Status', owner: 'Owner', grade: 'Grade', scoreMin: 'Score min', scoreMax: 'Score max',
+  source: 'Source', country: 'Country', industry: 'Industry', companySizeMin: 'Employees min', companySizeMax: 'Employees max',
   productInterest: 'Product interest', createdFrom: 'Created from', createdTo: 'Created to', lastContactAfter: 'Last contact after',
   lastContactBefore: 'Last contact before', neverContacted: 'Never contacted', overdueTask: 'Has an overdue task', accountId: 'Account',
   nodeId: 'Pipeline step',

@@ -31,6 +31,8 @@ export interface LeadWarning { kind: string; message: string; userId?: string; u
 export interface LeadDetail {
   lead: Lead; events: LeadEvent[]; tasks: LeadTask[]; visits: LeadVisit[]; offers: LeadOffer[];
   orders?: LeadOrder[]; score?: LeadScore | null; warnings?: LeadWarning[];
+  /** Names of the users the events refer to by id (when the API provides them). */
+  people?: Record<string, string>;
 }
 
 export interface Permission { allowed: boolean; reason?: string }

@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Center, Grid, Loader, Stack, Text } from '@manti
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { formatRelative } from '../../../lib/format';
+import { humanize } from '../../../lib/format';
 import { useUser } from '../../../lib/session';
 import { useConstants, useLead, useLeadActions } from '../api/queries';
 import type { ActionName, LeadDetail, LeadOffer, Permission } from '../api/types';
@@ -23,7 +23,7 @@ type OpenForm = { kind: ActionName } | { kind: 'renegotiate'; offer: LeadOffer }
 
 /** Ids in the timeline become names: everyone the page already knows by name. */
 function namesOf(d: LeadDetail, me: { id: string; name: string }): (id: unknown) => string {
-  const names = new Map<string, string>([[me.id, me.name]]);
+  const names = new Map<string, string>([...Object.entries(d.people ?? {}), [me.id, me.name]]);
   if (d.lead.ownerId && d.lead.ownerName) names.set(d.lead.ownerId, d.lead.ownerName);
   for (const t of d.tasks) if (t.ownerId && t.ownerName) names.set(t.ownerId, t.ownerName);
   for (const v of d.visits) if (v.repId && v.repName) names.set(v.repId, v.repName);
@@ -64,6 +64,7 @@ export function LeadPage() {
   const openTasks = d.tasks.filter((t) => !t.done && t.dueAt).map((t) => t.dueAt!).sort();
   const nextDeadline = l.nextDeadline ?? openTasks[0] ?? null;
   const name = namesOf(d, user);
+  const label = (category: string, code: unknown) => (typeof code === 'string' ? c[category]?.find((o) => o.value === code)?.label ?? humanize(code) : '');
   const warnings = d.warnings ?? [];
 
   return (
@@ -75,7 +76,7 @@ export function LeadPage() {
           <Stack gap={2}>
             {warnings.map((w, i) => (
               <Text key={i} size="sm">
-                {w.message}{w.at && !w.message.includes('ago') ? ` (${formatRelative(w.at)})` : ''}
+                {w.message}
                 {w.leadId && <> — <Anchor component={Link} to={`/leads/${encodeURIComponent(w.leadId)}`} size="sm">open their lead</Anchor></>}
               </Text>
             ))}
@@ -86,7 +87,7 @@ export function LeadPage() {
       <ActionBar permission={permission} onAction={(kind) => setOpen({ kind })} />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 7 }}>
-          <LeadTimeline events={d.events} leadId={l.id} name={name} />
+          <LeadTimeline events={d.events} leadId={l.id} name={name} label={label} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
@@ -94,7 +95,7 @@ export function LeadPage() {
             <OffersSection offers={d.offers} statusPermission={statusPermission} canRenegotiate={permission('createOffer')}
               onStatus={(offer, status) => setOpen({ kind: 'offerStatus', offer, status })} onRenegotiate={(offer) => setOpen({ kind: 'renegotiate', offer })} />
             <OrdersSection orders={d.orders ?? []} />
-            <VisitsSection visits={d.visits} />
+            <VisitsSection visits={d.visits} label={label} />
             <DocumentsSection />
           </Stack>
         </Grid.Col>

@@ -98,7 +98,7 @@ export function OffersSection({ offers, statusPermission, canRenegotiate, onStat
   );
 }
 
-export function VisitsSection({ visits }: { visits: LeadVisit[] }) {
+export function VisitsSection({ visits, label }: { visits: LeadVisit[]; label(category: string, code: unknown): string }) {
   const newest = [...visits].sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
   return (
     <Section title="Visits" count={visits.length} testId="lead-visits">
@@ -106,7 +106,7 @@ export function VisitsSection({ visits }: { visits: LeadVisit[] }) {
         <Stack gap={8}>
           {newest.map((v) => (
             <div key={v.id}>
-              <Group gap={6}><Text size="sm" fw={500}>{humanize(v.type)}</Text><Badge size="xs" variant="light">{humanize(v.status)}</Badge></Group>
+              <Group gap={6}><Text size="sm" fw={500}>{label('visit_type', v.type)}</Text><Badge size="xs" variant="light">{label('visit_status', v.status)}</Badge></Group>
               <Text size="xs" c="dimmed">{formatDateTime(v.occurredAt)}{v.repName ? ` · ${v.repName}` : ''}</Text>
               {v.outcome && <Text size="sm">{v.outcome}</Text>}
               {v.notes && <Text size="sm" c="dimmed" style={{ whiteSpace: 'pre-wrap' }}>{v.notes}</Text>}

@@ -6,12 +6,12 @@ import type { LeadEvent } from '../api/types';
 import { DecisionDetails } from './DecisionDetails';
 import { eventColor, eventTitle } from './event-text';
 
-function EventItem({ e, leadId, name }: { e: LeadEvent; leadId: string; name(id: unknown): string }) {
+function EventItem({ e, leadId, name, label }: { e: LeadEvent; leadId: string; name(id: unknown): string; label(category: string, code: unknown): string }) {
   const [open, setOpen] = useState(false);
   const who = e.actorName ?? (e.actor ? name(e.actor) : null);
   return (
     <div data-testid="timeline-event">
-      <Text size="sm" fw={500}>{eventTitle(e, name)}</Text>
+      <Text size="sm" fw={500}>{eventTitle(e, name, label)}</Text>
       <Text size="xs" c="dimmed">{formatDateTime(e.at)}{who ? ` · ${who}` : ''}</Text>
       {e.cause && (
         <>
@@ -27,14 +27,14 @@ function EventItem({ e, leadId, name }: { e: LeadEvent; leadId: string; name(id:
 }
 
 /** Everything that happened to the lead, newest first. */
-export function LeadTimeline({ events, leadId, name }: { events: LeadEvent[]; leadId: string; name(id: unknown): string }) {
+export function LeadTimeline({ events, leadId, name, label }: { events: LeadEvent[]; leadId: string; name(id: unknown): string; label(category: string, code: unknown): string }) {
   const newest = [...events].reverse();
   return (
     <Paper withBorder p="md" radius="md" data-testid="timeline">
       <Title order={3} fz="md" mb="md">Timeline</Title>
       {newest.length === 0 ? <Text c="dimmed" size="sm">Nothing happened yet.</Text> : (
         <Timeline bulletSize={12} lineWidth={2}>
-          {newest.map((e) => <Timeline.Item key={e.id} color={eventColor(e.type)}><EventItem e={e} leadId={leadId} name={name} /></Timeline.Item>)}
+          {newest.map((e) => <Timeline.Item key={e.id} color={eventColor(e.type)}><EventItem e={e} leadId={leadId} name={name} label={label} /></Timeline.Item>)}
         </Timeline>
       )}
     </Paper>

@@ -3,7 +3,7 @@ import type { FormEventHandler, ReactNode } from 'react';
 
 /** The frame of every action form: fields, the server's refusal in place, Cancel and the submit button with progress. */
 export function ActionModal({ title, opened, onClose, onSubmit, pending, refusal, submitLabel, children, size }: {
-  title: string; opened: boolean; onClose(): void; onSubmit: FormEventHandler<HTMLFormElement>; pending: boolean; refusal?: string; submitLabel: string; children: ReactNode; size?: string;
+  title: string; opened: boolean; onClose(): void; onSubmit: FormEventHandler<HTMLFormElement>; pending: boolean; refusal?: string; submitLabel: string; children: ReactNode; size?: string | number;
 }) {
   return (
     <Modal opened={opened} onClose={onClose} title={title} size={size ?? 'md'} closeOnClickOutside={!pending}>

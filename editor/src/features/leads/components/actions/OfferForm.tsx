@@ -31,10 +31,10 @@ export function OfferForm({ leadId, onClose, supersedes }: { leadId: string; onC
   });
   const total = form.values.lines.reduce((s, l) => s + lineTotal(l), 0);
   return (
-    <ActionModal title={supersedes ? `Renegotiate offer v${supersedes.version}` : 'Create an offer'} size="xl" opened onClose={onClose}
+    <ActionModal title={supersedes ? `Renegotiate offer v${supersedes.version}` : 'Create an offer'} size={960} opened onClose={onClose}
       onSubmit={form.onSubmit(submit)} pending={pending} refusal={refusal} submitLabel={supersedes ? 'Create new version' : 'Create offer'}>
       <Table withTableBorder={false} verticalSpacing={4} data-testid="offer-lines">
-        <Table.Thead><Table.Tr><Table.Th w="30%">Product</Table.Th><Table.Th>Options</Table.Th><Table.Th w={90}>Quantity</Table.Th><Table.Th w={130}>Unit price</Table.Th><Table.Th w={110} ta="right">Line total</Table.Th><Table.Th w={36} /></Table.Tr></Table.Thead>
+        <Table.Thead><Table.Tr><Table.Th w="28%">Product</Table.Th><Table.Th>Options</Table.Th><Table.Th w={100}>Quantity</Table.Th><Table.Th w={150}>Unit price</Table.Th><Table.Th w={120} ta="right">Line total</Table.Th><Table.Th w={36} /></Table.Tr></Table.Thead>
         <Table.Tbody>
           {form.values.lines.map((l, i) => (
             <Table.Tr key={i} style={{ verticalAlign: 'top' }}>
