@@ -173,7 +173,11 @@ async function measurePaint(app: FastifyInstance, sql: Sql): Promise<Record<stri
     for (let run = 0; run < 3; run++) {
       const t0 = Date.now();
       await page.goto(`${base}/leads`, { waitUntil: 'commit' });
-      await page.getByText(first!.name, { exact: false }).first().waitFor({ timeout: 30_000 });
+      await page.getByText(first!.name, { exact: false }).first().waitFor({ timeout: 30_000 }).catch(async (err: Error) => {
+        const shot = join(dirname(fileURLToPath(import.meta.url)), 'results', 'finder-leads-page.png');
+        await page.screenshot({ path: shot });
+        throw new Error(`the newest lead "${first!.name}" did not show on /leads (screenshot: ${shot}): ${err.message.split('\n')[0]}`);
+      });
       rows.push(Date.now() - t0);
       paints.push(await page.evaluate('performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1') as number);
     }
