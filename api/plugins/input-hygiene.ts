@@ -49,7 +49,9 @@ function check(req: FastifyRequest, parts: ('params' | 'query' | 'body')[]): voi
   for (const part of parts) {
     const p = findProblem(req[part], part === 'query' ? 'querystring' : part);
     if (p) {
-      throw new DomainError(p.status === 400 ? 'bad_request' : 'unprocessable', `${p.path}: ${p.message}`, [{ path: p.path, message: p.message }]);
+      const err = new DomainError(p.status === 400 ? 'bad_request' : 'unprocessable', `${p.path}: ${p.message}`, [{ path: p.path, message: p.message }]);
+      // statusCode too: routes registered before our error handler (the /docs UI) answer with fastify's default one.
+      throw Object.assign(err, { statusCode: p.status });
     }
   }
 }

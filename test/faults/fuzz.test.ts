@@ -177,4 +177,15 @@ describe('API fuzz', () => {
     // The fuzz must reach handlers, not only the auth wall.
     expect([...statuses.keys()].filter((s) => s >= 200 && s < 300).length).toBeGreaterThan(0);
   }, 240_000);
+
+  it('answers odd paths outside the API (editor, docs, static files) without a 5xx', async () => {
+    const paths = ['/%00', '/%ED%A0%80', '/docs/%00', '/docs/json?x=%00', '/..%2f..%2fetc%2fpasswd', '/assets/%00.js', '/api/%00', '/healthz?%00=1',
+      `/${'a/'.repeat(2000)}`, '/%', '/%zz', '/index.html%00', '/leads/%00', '/api/leads/%E0%A4%A'];
+    for (const url of paths) {
+      for (const method of ['GET', 'POST', 'HEAD'] as const) {
+        const res = await stack.app.inject({ method, url });
+        expect(res.statusCode, `${method} ${url}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
+      }
+    }
+  });
 });
