@@ -41,6 +41,10 @@ const DEADLINE_GRACE_MS = 300;
 /** A concurrent request with the same Idempotency-Key committed first: roll back and answer what it answered. */
 class IdempotencyRace extends Error {}
 
+/** A pooled connection that the server had closed (a restart): another connection may well work. */
+const isLostConnection = (err: unknown) =>
+  ['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE', '57P01'].includes(String((err as { code?: unknown }).code));
+
 export interface CaptureResult {
   leadId: string;
   /** True when the person was already known (the capture joined an existing or in-flight lead). */
@@ -81,39 +85,46 @@ export async function captureLead(
   };
   const deadlineMs = Math.min(timeoutsOf(app.sql).statementTimeoutMs, MAX_CAPTURE_DEADLINE_MS);
 
-  const attempt = () => withDeadline(deadlineMs, (acceptBy) => app.sql.begin(async (tx): Promise<CaptureResult> => {
+  const attempt = (acceptBy: Date, retry: boolean) => app.sql.begin(async (tx): Promise<CaptureResult> => {
     // A statement or an idle transaction past the deadline is ended by the server, releasing the person's claims.
     await tx`select set_config('statement_timeout', ${String(deadlineMs)}, true),
                     set_config('idle_in_transaction_session_timeout', ${String(deadlineMs + DEADLINE_GRACE_MS)}, true)`;
-    if (idempotencyKey) {
-      const [prior] = await tx<{ submission_id: string; lead_id: string; duplicate: boolean; request_hash: string | null }[]>`
-        select submission_id, lead_id, duplicate, request_hash from capture_inbox
-        where idempotency_scope = ${scope} and idempotency_key = ${idempotencyKey}`;
-      if (prior) {
-        if (prior.request_hash !== requestHash) throw keyReused();
-        return { leadId: prior.lead_id, duplicate: prior.duplicate, submissionId: prior.submission_id };
-      }
+    // A retry after a lost connection looks for its own submission first: the lost attempt may have committed.
+    const [prior] = idempotencyKey || retry ? await tx<{ submission_id: string; lead_id: string; duplicate: boolean; request_hash: string | null }[]>`
+      select submission_id, lead_id, duplicate, request_hash from capture_inbox
+      where ${idempotencyKey ? tx`idempotency_scope = ${scope} and idempotency_key = ${idempotencyKey}` : tx`false`}
+         or submission_id = ${capture.submissionId}
+      limit 1` : [];
+    if (prior) {
+      if (idempotencyKey && prior.request_hash !== requestHash) throw keyReused();
+      return { leadId: prior.lead_id, duplicate: prior.duplicate, submissionId: prior.submission_id };
     }
     const claim = await claimPerson(tx, { email: body.email, phone }, leadIdOf(dedupeKey));
+    // No conflict target: a concurrent request with the same key, or this very submission, makes it a no-op.
     const [row] = await tx`
       insert into capture_inbox (submission_id, lead_id, dedupe_key, input, idempotency_scope, idempotency_key, request_hash, duplicate, accept_by)
       values (${capture.submissionId}, ${claim.leadId}, ${dedupeKey},
               ${tx.json({ pipelineId: pipeline.pipelineId, pipelineVersion: pipeline.version, capture } as never)},
               ${idempotencyKey ? scope : null}, ${idempotencyKey ?? null}, ${requestHash}, ${claim.duplicate}, ${acceptBy})
-      on conflict (idempotency_scope, idempotency_key) where idempotency_key is not null do nothing
+      on conflict do nothing
       returning submission_id`;
     if (!row) throw new IdempotencyRace();
     return { ...claim, submissionId: capture.submissionId };
-  }));
+  });
 
-  let result: CaptureResult;
-  try {
-    result = await attempt();
-  } catch (err) {
-    // Same key sent twice at once: the other request committed; this one rolled back and answers what it answered.
-    if (!(err instanceof IdempotencyRace)) throw err;
-    result = await attempt();
-  }
+  // One deadline for every attempt. Another attempt is made (before answering) when the same key committed
+  // concurrently, or when a pooled connection turned out to be closed (the database restarted): it reuses the
+  // submission id, so an attempt that did commit is found instead of written twice.
+  const result = await withDeadline(deadlineMs, async (acceptBy) => {
+    for (let attemptNo = 0; ; attemptNo++) {
+      try {
+        return await attempt(acceptBy, attemptNo > 0);
+      } catch (err) {
+        const again = err instanceof IdempotencyRace || isLostConnection(err);
+        if (!again || attemptNo >= 2 || Date.now() >= acceptBy.getTime()) throw err;
+      }
+    }
+  });
   app.captureDispatcher.kick();
   return result;
 }

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { isDatabaseUnreachable, probeFor, timeoutsOf, type Sql } from '../../db/client';
+import { DatabaseDeadlineError, isDatabaseUnreachable, probeFor, timeoutsOf, type Sql } from '../../db/client';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,9 +37,13 @@ export class DbAvailability {
     return this.down ? Math.round(performance.now() - this.downSince) : 0;
   }
 
-  /** Opens the breaker when `err` says the database is unreachable; other errors are not its business. */
-  noteError(err: unknown): void {
-    if (isDatabaseUnreachable(err)) this.markDown((err as Error).message);
+  /**
+   * Opens the breaker when `err` says the database is unreachable; other errors are not its business. A missed
+   * deadline may be a busy database rather than a gone one: it opens the breaker only when a probe fails too.
+   */
+  async noteError(err: unknown): Promise<void> {
+    if (err instanceof DatabaseDeadlineError) await this.check();
+    else if (isDatabaseUnreachable(err)) this.markDown((err as Error).message);
   }
 
   markDown(reason: string): void {
@@ -123,6 +127,7 @@ export const dbAvailabilityPlugin = fp(
       guards.set(req, timer);
     });
     app.addHook('onResponse', async (req) => clearTimeout(guards.get(req)));
+    // Awaited, so the breaker is open before this request's 503 goes out and the next request is refused at once.
     app.addHook('onError', async (_req, _reply, err) => availability.noteError(err));
     app.addHook('onClose', async () => availability.close());
   },
