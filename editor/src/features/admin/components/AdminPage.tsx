@@ -85,7 +85,11 @@ export function AdminPage() {
                       <Table.Td><Text size="sm" title={formatDateTime(e.at)}>{formatRelative(e.at)}</Text></Table.Td>
                       <Table.Td><Text size="sm">{e.actorId ? (userName.get(e.actorId) ?? e.actorId) : 'system'}</Text></Table.Td>
                       <Table.Td><Text size="sm">{humanize(e.action.replace(/\./g, ' '))}</Text></Table.Td>
-                      <Table.Td><Text size="xs" c="dimmed" ff="monospace">{e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—'}</Text></Table.Td>
+                      <Table.Td>
+                        {e.targetType === 'lead' && e.targetId
+                          ? <Anchor component={Link} to={`/leads/${encodeURIComponent(e.targetId)}`} size="xs" ff="monospace">lead {e.targetId}</Anchor>
+                          : <Text size="xs" c="dimmed" ff="monospace">{e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—'}</Text>}
+                      </Table.Td>
                     </Table.Tr>
                   ))}</Table.Tbody>
                 </Table>
