@@ -32,7 +32,8 @@ export const toLead = (r: LeadRow): Lead => ({
   industry: str(r.industry), companySize: r.company_size == null ? null : Number(r.company_size), accountId: str(r.account_id),
   accountName: str(r.account_name), lastContactAt: iso(r.last_visit_at), overdueTasks: Number(r.overdue_tasks ?? 0),
   openTasks: Number(r.open_tasks ?? 0), offerValue: r.offer_value == null ? null : Number(r.offer_value), teamId: str(r.team_id),
-  nextDeadline: iso(r.next_deadline),
+  // The workflow's own timers are asked with /state; the read side knows the earliest open task.
+  nextDeadline: iso(r.next_deadline ?? r.next_due),
 });
 
 /** Refuses query parameters the finder does not know (a typo would otherwise silently return everything). */
@@ -128,7 +129,7 @@ export async function loadLeads(sql: Sql, ids: string[]): Promise<Lead[]> {
       from leads l
       left join users u on u.id = l.owner_id
       left join accounts a on a.id = l.account_id
-      left join lateral (select count(*)::int as open_tasks, (count(*) filter (where tk.due_at < now()))::int as overdue_tasks
+      left join lateral (select count(*)::int as open_tasks, (count(*) filter (where tk.due_at < now()))::int as overdue_tasks, min(tk.due_at) as next_due
                            from tasks tk where tk.lead_id = l.id and not tk.done) t on true
       left join lateral (select of.total from offers of where of.lead_id = l.id and of.status not in ('renegotiated', 'rejected')
                           order by of.version desc limit 1) o on true

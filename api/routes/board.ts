@@ -46,7 +46,8 @@ export const boardRoutes: FastifyPluginAsyncZod = async (app) => {
     const [cards, totals, pipelines] = await Promise.all([
       sql<{ id: string; name: string; company: string | null; score: number; grade: string | null; owner_id: string | null; owner_name: string | null; stage: string; offer_value: number | null; next_deadline: Date | null }[]>`
         select * from (
-          select l.id, l.name, l.company, l.score, l.grade, l.owner_id, u.name as owner_name, l.stage, o.total::float8 as offer_value, l.next_deadline,
+          select l.id, l.name, l.company, l.score, l.grade, l.owner_id, u.name as owner_name, l.stage, o.total::float8 as offer_value,
+                 coalesce(l.next_deadline, (select min(t.due_at) from tasks t where t.lead_id = l.id and not t.done)) as next_deadline,
                  row_number() over (partition by l.stage order by l.score desc, l.created_at desc) as n
             from leads l left join users u on u.id = l.owner_id
             left join lateral (select f.total from offers f where f.lead_id = l.id and f.status not in ('renegotiated', 'rejected') order by f.version desc limit 1) o on true

@@ -96,7 +96,7 @@ describe('inbox, board and accounts', () => {
   });
 
   describe('board', () => {
-    type Column = { stage: string; label: string; count: number; offerValue: number; leads: { id: string; ownerName: string | null; offerValue: number | null }[] };
+    type Column = { stage: string; label: string; count: number; offerValue: number; leads: { id: string; ownerName: string | null; offerValue: number | null; nextDeadline: string | null }[] };
     it('shows my open leads by stage in pipeline order, with count and offer value per column', async () => {
       const { columns } = await get(u.anna, '/api/board') as { columns: Column[] };
       const stages = columns.map((c) => c.stage);
@@ -106,6 +106,9 @@ describe('inbox, board and accounts', () => {
       expect(offer).toMatchObject({ label: 'Offer', count: 1, offerValue: 1000 });
       expect(offer.leads).toEqual([expect.objectContaining({ id: 'b-2', ownerName: 'rep-anna', offerValue: 1000 })]);
       expect(columns.find((c) => c.stage === 'qualification')!.leads.map((l) => l.id)).toEqual(['b-1']);
+      // The card's next deadline is the lead's earliest open task.
+      const [due] = await stack.db.sql<{ due_at: Date }[]>`select due_at from tasks where id = 't-overdue'`;
+      expect(columns.find((c) => c.stage === 'qualification')!.leads[0]).toMatchObject({ nextDeadline: due!.due_at.toISOString() });
     });
 
     it('shows the team\'s board to a manager and refuses a rep asking for the team', async () => {
