@@ -97,7 +97,9 @@ export async function loadDemoHistory(sql: Sql, now = new Date()): Promise<{ lea
         const visits = r.int(1, 3);
         let lastVisit: Date | null = null;
         for (let v = 0; v < visits; v++) {
-          const at = new Date(created.getTime() + ((closedAt.getTime() - created.getTime()) * (v + 1)) / (visits + 1));
+          // The last visit shortly before the close, the others spread over the lead's life.
+          const at = v === visits - 1 ? new Date(closedAt.getTime() - r.int(1, 3) * DAY)
+            : new Date(created.getTime() + ((closedAt.getTime() - created.getTime()) * (v + 1)) / (visits + 1));
           const type = r.pick(visitTypes);
           await tx`insert into visits (id, lead_id, rep_id, type, status, outcome, notes, occurred_at)
                    values (${`${id}-v${v + 1}`}, ${id}, ${owner}, ${type}, ${v === 0 ? 'initial_contact' : v === visits - 1 ? 'offer_follow_up' : 'contact'},
