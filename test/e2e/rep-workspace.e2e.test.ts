@@ -131,6 +131,43 @@ describe('rep workspace end to end', () => {
     await expect.poll(() => page.getByTestId('lead-table').locator('tbody tr').count()).toBe(2);
     await page.goForward();
     await expect.poll(() => page.getByTestId('lead-table').locator('tbody tr').count()).toBe(1);
+  });
+
+  it('saves the filters as a named view, applies it and deletes it; exports the filtered leads as CSV', async () => {
+    await page.getByRole('button', { name: /^Views/ }).click();
+    await page.getByRole('menuitem', { name: 'Save current filters…' }).click();
+    await page.getByRole('dialog').getByLabel('View name').fill('Manual leads in Germany');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save view' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Clear all' }).click();
+    await expect.poll(() => page.getByTestId('lead-table').locator('tbody tr').count()).toBe(2);
+    await page.getByRole('button', { name: /^Views \(1\)/ }).click();
+    await shot(page, 'rw-03b-saved-views');
+    await page.getByRole('menuitem', { name: 'Manual leads in Germany' }).click();
+    await page.waitForURL(/country=DE/);
+    expect(page.url()).toMatch(/source=manual/);
+    await expect.poll(() => page.getByTestId('lead-table').locator('tbody tr').count()).toBe(1);
+    // A second view with the same name is refused in place.
+    await page.getByRole('button', { name: /^Views/ }).click();
+    await page.getByRole('menuitem', { name: 'Save current filters…' }).click();
+    await page.getByRole('dialog').getByLabel('View name').fill('Manual leads in Germany');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save view' }).click();
+    await expect.poll(() => page.getByRole('dialog').textContent()).toMatch(/already|exists|taken/i);
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Export CSV' }).click();
+    const csv = await (await download).createReadStream();
+    let text = '';
+    for await (const chunk of csv) text += String(chunk);
+    expect(text).toContain('Sabine Schulz');
+    expect(text).not.toContain('Dirk Decker');
+
+    await page.getByRole('button', { name: /^Views/ }).click();
+    await page.getByRole('button', { name: 'Delete view Manual leads in Germany' }).click();
+    await expect.poll(async () => (await stack.db.sql`select count(*)::int as n from saved_views`)[0]!.n).toBe(0);
+    await page.keyboard.press('Escape');
+
     await page.getByTestId(`lead-row-${sabine}`).click();
     await page.waitForURL(`${baseUrl}/leads/${sabine}`);
     await page.getByRole('heading', { name: 'Sabine Schulz' }).waitFor();
@@ -152,6 +189,26 @@ describe('rep workspace end to end', () => {
     await page.getByRole('tooltip').waitFor();
     expect(await page.getByRole('tooltip').textContent()).toMatch(/accepted offer/);
     await shot(page, 'rw-04-lead-page');
+  });
+
+  it('checks a form with the shared schema before sending: a visit more than a year ahead is refused on the field', async () => {
+    await page.getByTestId('action-bar').getByRole('button', { name: 'Log visit', exact: true }).click();
+    const d = page.getByRole('dialog');
+    await d.waitFor();
+    const when = d.getByLabel('When');
+    await when.click();
+    // Jump three years ahead in the picker: next-year button of the calendar header, three times, then a day.
+    await page.locator('.mantine-DateTimePicker-calendarHeaderLevel').click();
+    for (let i = 0; i < 3; i++) await page.locator('.mantine-DateTimePicker-calendarHeaderControl[data-direction="next"]').click();
+    await page.locator('.mantine-DateTimePicker-monthsListControl').first().click();
+    await page.locator('.mantine-DateTimePicker-day:not([data-outside])').first().click();
+    await page.locator('.mantine-DateTimePicker-submitButton').click();
+    await d.getByRole('button', { name: 'Log visit', exact: true }).click();
+    await expect.poll(() => d.textContent()).toMatch(/year/);
+    await shot(page, 'rw-04b-visit-date-refused');
+    expect((await stack.db.sql`select count(*)::int as n from visits where lead_id = ${sabine}`)[0]!.n).toBe(0);
+    await d.getByRole('button', { name: 'Cancel' }).click();
+    await d.waitFor({ state: 'detached' });
   });
 
   it('logs a visit, qualifies, makes an offer, sends it, gets it accepted and wins the lead', async () => {
@@ -189,6 +246,25 @@ describe('rep workspace end to end', () => {
     // A closed lead offers nothing more.
     await expect.poll(() => page.getByTestId('action-bar').getByRole('button', { name: 'Log visit' }).isDisabled()).toBe(true);
     await shot(page, 'rw-07-lead-won');
+  });
+
+  it('shows the readable refusal in place when the lead changed meanwhile', async () => {
+    // A second tab still shows the lead before it was won; its action is refused by the workflow (409).
+    const stale = await page.context().newPage();
+    await stale.route(`**/api/leads/${sabine}/actions`, (route) => route.fulfill({
+      status: 200, contentType: 'application/json',
+      body: JSON.stringify({ actions: Object.fromEntries(['logVisit', 'qualify', 'disqualify', 'nurture', 'opportunity', 'createOffer', 'won', 'lost', 'reassign'].map((a) => [a, { allowed: true }])), offerStatus: {} }),
+    }));
+    await stale.goto(`${baseUrl}/leads/${sabine}`);
+    await stale.getByTestId('action-bar').getByRole('button', { name: 'Mark lost', exact: true }).click();
+    const d = stale.getByRole('dialog');
+    await d.getByPlaceholder('Pick a reason').click();
+    await stale.getByRole('option').first().click();
+    await d.getByRole('button', { name: 'Mark lost', exact: true }).click();
+    await expect.poll(() => d.getByRole('alert').textContent()).toMatch(/closed|won/i);
+    await shot(stale, 'rw-07b-refusal-in-place');
+    await stale.close();
+    expect((await stack.db.sql`select status from leads where id = ${sabine}`)[0]!.status).toBe('won');
   });
 
   it('expands a decision to its rule set, version and matched conditions', async () => {

@@ -1,58 +1,69 @@
+import { Alert, Anchor, Badge, Button, Group, Table, Text, TextInput } from '@mantine/core';
+import { IconBolt, IconPencil, IconPlus } from '@tabler/icons-react';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiError } from '../lib/api';
-import { Link, navigate } from '../lib/router';
-import { useApi } from '../lib/session';
+import { Link, useNavigate } from 'react-router';
+import { PageHeader } from '../components/PageHeader';
+import { api } from '../lib/api';
+import { formatDateTime } from '../lib/format';
 
 interface PipelineRow { id: string; name: string; draftUpdatedAt: string; latestVersion: number | null; publishedAt: string | null }
 
+const starterDraft = (id: string) => ({
+  name: id, nodes: [{ id: 'capture', type: 'trigger', label: 'Lead captured', config: { sources: [] }, position: { x: 0, y: 120 } }], edges: [],
+});
+
 export function PipelineList() {
-  const { data, error, loading } = useApi<{ items: PipelineRow[] }>('/api/pipelines');
+  const navigate = useNavigate();
+  const { data, error, isPending } = useQuery({ queryKey: ['pipelines'], queryFn: ({ signal }) => api<{ items: PipelineRow[] }>('/api/pipelines', { signal }), staleTime: 0 });
   const [newId, setNewId] = useState('');
-  const [createError, setCreateError] = useState<string>();
-  const create = async () => {
-    const id = newId.trim();
-    try {
-      await api(`/api/pipelines/${encodeURIComponent(id)}/draft`, {
-        method: 'PUT',
-        body: { name: id, nodes: [{ id: 'capture', type: 'trigger', label: 'Lead captured', config: { sources: [] }, position: { x: 0, y: 120 } }], edges: [] },
-      });
-      navigate(`/pipelines/${encodeURIComponent(id)}`);
-    } catch (err) {
-      setCreateError(err instanceof ApiError ? err.message : String(err));
-    }
-  };
+  const create = useMutation({
+    mutationFn: (id: string) => api(`/api/pipelines/${encodeURIComponent(id)}/draft`, { method: 'PUT', body: starterDraft(id) }),
+    onSuccess: (_r, id) => void navigate(`/pipelines/${encodeURIComponent(id)}`),
+  });
+  const validId = /^[A-Za-z0-9_-]+$/.test(newId.trim());
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Pipelines</h1>
-          <p className="muted">The graphs leads walk through. Edit a draft, publish it as a new version; running leads stay on theirs.</p>
-        </div>
-        <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void create(); }}>
-          <input placeholder="new-pipeline-id" value={newId} pattern="[A-Za-z0-9_-]+" onChange={(e) => setNewId(e.target.value)} aria-label="New pipeline id" />
-          <button className="btn btn-primary" disabled={!newId.trim()}>New pipeline</button>
-        </form>
-      </div>
-      {createError && <div className="alert alert-error">{createError}</div>}
-      {error && <div className="alert alert-error">{error.message}</div>}
-      {loading && !data && <p className="muted">Loading…</p>}
-      <table className="table">
-        <thead><tr><th>Name</th><th>Id</th><th>Published</th><th>Draft saved</th><th /></tr></thead>
-        <tbody>
+      <PageHeader
+        title="Pipelines"
+        description="The graphs leads walk through. Edit a draft, publish it as a new version; running leads stay on theirs."
+        actions={
+          <form onSubmit={(e) => { e.preventDefault(); if (validId) create.mutate(newId.trim()); }}>
+            <Group gap="xs">
+              <TextInput placeholder="new-pipeline-id" value={newId} onChange={(e) => setNewId(e.currentTarget.value)} aria-label="New pipeline id"
+                error={newId && !validId ? 'letters, digits, - and _' : undefined} />
+              <Button type="submit" leftSection={<IconPlus size={16} />} disabled={!validId} loading={create.isPending}>New pipeline</Button>
+            </Group>
+          </form>
+        }
+      />
+      {create.error && <Alert color="red" variant="light" mb="sm">{create.error.message}</Alert>}
+      {error && <Alert color="red" variant="light" mb="sm">{error.message}</Alert>}
+      <Table withTableBorder bg="white">
+        <Table.Thead><Table.Tr><Table.Th>Name</Table.Th><Table.Th>Id</Table.Th><Table.Th>Published</Table.Th><Table.Th>Draft saved</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+        <Table.Tbody>
+          {isPending && <Table.Tr><Table.Td colSpan={5}><Text c="dimmed" size="sm">Loading…</Text></Table.Td></Table.Tr>}
           {data?.items.map((p) => (
-            <tr key={p.id}>
-              <td><Link to={`/pipelines/${encodeURIComponent(p.id)}`} className="strong">{p.name}</Link></td>
-              <td className="mono">{p.id}</td>
-              <td>{p.latestVersion ? <span className="pill pill-green">v{p.latestVersion}</span> : <span className="pill">never</span>} {p.publishedAt && <span className="muted small">{new Date(p.publishedAt).toLocaleString()}</span>}</td>
-              <td className="muted small">{new Date(p.draftUpdatedAt).toLocaleString()}</td>
-              <td className="right">
-                <Link to={`/pipelines/${encodeURIComponent(p.id)}`} className="btn btn-sm">Edit</Link>{' '}
-                <Link to={`/live/${encodeURIComponent(p.id)}`} className="btn btn-sm">Live</Link>
-              </td>
-            </tr>
+            <Table.Tr key={p.id}>
+              <Table.Td><Anchor component={Link} to={`/pipelines/${encodeURIComponent(p.id)}`} fw={600}>{p.name}</Anchor></Table.Td>
+              <Table.Td><Text ff="monospace" size="sm">{p.id}</Text></Table.Td>
+              <Table.Td>
+                <Group gap={6}>
+                  {p.latestVersion ? <Badge variant="light" color="green">v{p.latestVersion}</Badge> : <Badge variant="light" color="gray">never</Badge>}
+                  {p.publishedAt && <Text size="xs" c="dimmed">{formatDateTime(p.publishedAt)}</Text>}
+                </Group>
+              </Table.Td>
+              <Table.Td><Text size="xs" c="dimmed">{formatDateTime(p.draftUpdatedAt)}</Text></Table.Td>
+              <Table.Td>
+                <Group gap="xs" justify="flex-end">
+                  <Button component={Link} to={`/pipelines/${encodeURIComponent(p.id)}`} size="compact-sm" variant="default" leftSection={<IconPencil size={14} />}>Edit</Button>
+                  <Button component={Link} to={`/live/${encodeURIComponent(p.id)}`} size="compact-sm" variant="default" leftSection={<IconBolt size={14} />}>Live</Button>
+                </Group>
+              </Table.Td>
+            </Table.Tr>
           ))}
-        </tbody>
-      </table>
+        </Table.Tbody>
+      </Table>
     </div>
   );
 }

@@ -26,7 +26,7 @@ export function SavedViews({ filters, onApply }: { filters: Record<string, strin
           {items.map((v) => (
             <Menu.Item key={v.id} onClick={() => onApply(v)}
               rightSection={
-                <ActionIcon component="span" variant="subtle" color="red" size="sm" aria-label={`Delete view ${v.name}`}
+                <ActionIcon component="span" role="button" tabIndex={0} variant="subtle" color="red" size="sm" aria-label={`Delete view ${v.name}`}
                   onClick={(e) => { e.stopPropagation(); remove.mutate(v.id, { onSuccess: () => notifications.show({ message: `View "${v.name}" deleted` }), onError: (err) => notifications.show({ color: 'red', message: err.message }) }); }}>
                   <IconTrash size={14} />
                 </ActionIcon>
