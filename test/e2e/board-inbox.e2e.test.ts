@@ -45,7 +45,10 @@ async function signedInPage(email: string, path: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${baseUrl}${path}`);
-  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('E-mail').fill(email).catch(async (err: unknown) => {
+    await shot(page, 'failed-sign-in');
+    throw err;
+  });
   await page.locator('input[name="password"]').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   return page;
@@ -76,6 +79,7 @@ beforeAll(async () => {
   await stack.startWorker();
   leads.greta = await captureFor('u-anna', { name: 'Greta Weber', email: 'greta.weber@muster-maschinen.example', company: 'Muster Maschinen GmbH', country: 'DE' });
   leads.jonas = await captureFor('u-anna', { name: 'Jonas Klein', email: 'jonas.klein@muster-maschinen.example', company: 'Muster Maschinen GmbH', country: 'DE' });
+  leads.paul = await captureFor('u-anna', { name: 'Paul Berger', email: 'paul.berger@hafen-logistik.example', company: 'Hafen Logistik GmbH', country: 'DE' });
   leads.lena = await captureFor('u-ben', { name: 'Lena Fischer', email: 'lena.fischer@alpenblick.example', company: 'Alpenblick AG', country: 'AT' });
   await sql`insert into tasks (id, lead_id, owner_id, kind, title, due_at) values
     ('e2e-overdue', ${leads.greta!}, 'u-anna', 'call', 'Call Greta back', now() - interval '1 day'),
@@ -114,6 +118,19 @@ describe('rep workspace in the browser', () => {
     expect(row).toEqual({ status: stage === 'nurturing' ? 'nurturing' : 'open', stage });
     await shot(rep, '21-board-refused');
 
+    // Lost asks for a reason (the admin constants), then the workflow closes the lead and it leaves the board.
+    await drag(rep, `board-card-${leads.paul}`, 'column-lost');
+    const modal = rep.getByRole('dialog', { name: 'Mark Paul Berger lost' });
+    await modal.waitFor();
+    await modal.getByRole('button', { name: 'Mark lost' }).click();
+    await modal.getByText('Choose a reason.').waitFor();
+    await modal.getByPlaceholder('Choose a reason').click();
+    await rep.getByRole('option').first().click();
+    await shot(rep, '21a-board-lost-reason');
+    await modal.getByRole('button', { name: 'Mark lost' }).click();
+    await expect.poll(() => rep.getByTestId(`board-card-${leads.paul}`).count()).toBe(0);
+    await eventually(async () => (await stack.db.sql`select 1 from leads where id = ${leads.paul!} and status = 'lost' and lost_reason is not null`).length > 0, 15_000);
+
     // A stage the workflow enters by itself is refused before anything is sent.
     if (stage === 'nurturing') {
       await drag(rep, `board-card-${leads.greta}`, 'column-qualification');
@@ -143,6 +160,15 @@ describe('rep workspace in the browser', () => {
     await rep.getByRole('button', { name: 'Mark "Call Greta back" done' }).click();
     await expect.poll(() => row.count()).toBe(0);
     await eventually(async () => (await stack.db.sql`select 1 from tasks where id = 'e2e-overdue' and done`).length > 0);
+    // Snooze today's task to tomorrow morning: it moves to upcoming with its new due date.
+    await rep.getByRole('button', { name: 'Snooze "Send Jonas the brochure"' }).click();
+    await rep.getByRole('button', { name: 'Tomorrow 09:00' }).click();
+    await rep.getByTestId('bucket-upcoming').locator('[data-task-id="e2e-today"]').waitFor();
+    const [snoozed] = await eventually(async () => {
+      const rows = await stack.db.sql<{ due_at: Date }[]>`select due_at from tasks where id = 'e2e-today' and due_at > now() + interval '2 hours'`;
+      return rows.length ? rows : undefined;
+    });
+    expect(snoozed!.due_at.getTime()).toBeLessThan(Date.now() + 2 * 86_400_000);
     await rep.reload();
     await rep.locator('[data-task-id="e2e-upcoming"]').waitFor();
     expect(await rep.locator('[data-task-id="e2e-overdue"]').count()).toBe(0);
@@ -178,7 +204,7 @@ describe('rep workspace in the browser', () => {
     await mgr.locator('input[aria-label="filter tasks by rep"]').click();
     await mgr.getByRole('option', { name: 'Ben Rep' }).click();
     await expect.poll(() => mgr.locator('[data-task-id="e2e-upcoming"]').count()).toBe(0);
-    expect(await mgr.locator('[data-task-id="e2e-ben"]').count()).toBe(1);
+    await mgr.locator('[data-task-id="e2e-ben"]').waitFor();
     await mgr.goto(`${baseUrl}/board`);
     await mgr.getByTestId(`board-card-${leads.lena}`).waitFor();
     await shot(mgr, '28-board-team');

@@ -1,9 +1,10 @@
-import { Alert, Badge, Card, Group, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Card, Group, Loader, SegmentedControl, Stack, Text } from '@mantine/core';
 import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useDroppable, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { notifications } from '@mantine/notifications';
 import { IconTrophy, IconX } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
+import { PageHeader } from '../../../components/PageHeader';
 import { ApiError } from '../../../lib/api';
 import { formatMoney } from '../../../lib/format';
 import { useUser } from '../../../lib/session';
@@ -70,20 +71,16 @@ export function BoardPage() {
 
   const totalOpen = columns.reduce((n, c) => n + c.count, 0);
   return (
-    <Stack gap="md" className="page page-wide" data-testid="board">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1}>Board</Title>
-          <Text c="dimmed">{scope === 'team' ? "Your team's open leads by stage." : scope === 'all' ? 'Every open lead by stage.' : 'Your open leads by stage.'} Drag a card to qualify it, send it to nurturing, or close it.</Text>
-        </div>
-        <Group gap="sm">
+    <Stack gap={0} className="page page-wide" data-testid="board">
+      <PageHeader title="Board"
+        description={`${scope === 'team' ? "Your team's open leads by stage." : scope === 'all' ? 'Every open lead by stage.' : 'Your open leads by stage.'} Drag a card to qualify it, send it to nurturing, or close it.`}
+        actions={<>
           {board.data && <Badge variant="light" size="lg">{totalOpen} open</Badge>}
           {wide && (
             <SegmentedControl value={scope} onChange={(v) => setParams(v === 'mine' ? { scope: 'mine' } : {}, { replace: true })}
               data={[{ value: wide, label: wide === 'team' ? 'Team' : 'Everyone' }, { value: 'mine', label: 'Mine' }]} aria-label="whose leads" />
           )}
-        </Group>
-      </Group>
+        </>} />
       {board.isPending && <Loader size="sm" />}
       {board.error && <Alert color="red" title="The board could not be loaded">{board.error.message}</Alert>}
       {board.data && (

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 
 export type TaskBucket = 'overdue' | 'today' | 'upcoming' | 'someday';
@@ -40,6 +40,8 @@ export function useTasks(filters: TaskFilters) {
     queryKey: taskKeys.list(filters),
     queryFn: ({ signal }) => api<{ items: Task[] }>(tasksPath(filters), { signal }),
     select: (d) => d.items,
+    // Changing a filter keeps the old list on screen until the new one is there.
+    placeholderData: keepPreviousData,
   });
 }
 

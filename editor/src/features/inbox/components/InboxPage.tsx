@@ -1,7 +1,8 @@
-import { Alert, Group, Loader, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Group, Loader, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
+import { PageHeader } from '../../../components/PageHeader';
 import { useUser } from '../../../lib/session';
 import { useRepOptions } from '../api/stages';
 import { useTasks } from '../api/tasks';
@@ -30,11 +31,8 @@ export function InboxPage() {
   // Task kinds are set per pipeline node, so the choices are the kinds present.
   const kindOptions = [{ value: '', label: 'Every kind' }, ...[...new Set((tasks.data ?? []).map((t) => t.kind))].sort().map((k) => ({ value: k, label: k.replace(/_/g, ' ') }))];
   return (
-    <Stack gap="lg" className="page" data-testid="inbox">
-      <div>
-        <Title order={1}>Inbox</Title>
-        <Text c="dimmed">{seesOthers ? 'Tasks of the reps you look after: calls, follow-ups, overdue offers.' : 'Tasks the pipelines created for you: calls, follow-ups, overdue offers.'}</Text>
-      </div>
+    <Stack gap="md" className="page" data-testid="inbox">
+      <PageHeader title="Inbox" description={seesOthers ? 'Tasks of the reps you look after: calls, follow-ups, overdue offers.' : 'Tasks the pipelines created for you: calls, follow-ups, overdue offers.'} />
       <Group gap="sm" align="flex-end" wrap="wrap">
         {seesOthers && (
           <SegmentedControl value={mine ? 'mine' : 'all'} onChange={(v) => set('mine', v === 'mine' ? 'true' : '')}

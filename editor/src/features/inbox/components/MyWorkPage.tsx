@@ -2,6 +2,7 @@ import { Alert, Anchor, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, T
 import { IconLayoutKanban, IconListSearch } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link } from 'react-router';
+import { PageHeader } from '../../../components/PageHeader';
 import { formatMoney } from '../../../lib/format';
 import { useUser } from '../../../lib/session';
 import { useMyStageCounts } from '../api/stages';
@@ -18,19 +19,13 @@ export function MyWorkPage() {
   const groups = groupTasks(tasks.data ?? [], now);
   const first = user.name.split(/\s+/)[0];
   return (
-    <Stack gap="lg" className="page" data-testid="my-work">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1}>My work</Title>
-          <Text c="dimmed">
-            {tasks.data ? `Hello ${first}: ${groups.overdue.length} overdue, ${groups.today.length} due today, ${groups.upcoming.length} coming up.` : `Hello ${first}.`}
-          </Text>
-        </div>
-        <Group gap="xs">
+    <Stack gap="md" className="page" data-testid="my-work">
+      <PageHeader title="My work"
+        description={tasks.data ? `Hello ${first}: ${groups.overdue.length} overdue, ${groups.today.length} due today, ${groups.upcoming.length} coming up.` : `Hello ${first}.`}
+        actions={<>
           <Button component={Link} to="/leads" variant="default" leftSection={<IconListSearch size={16} />}>Find leads</Button>
           <Button component={Link} to="/board" variant="default" leftSection={<IconLayoutKanban size={16} />}>Board</Button>
-        </Group>
-      </Group>
+        </>} />
 
       <Card withBorder radius="md" padding="sm" data-testid="stage-strip">
         <Group justify="space-between" mb={6}>
