@@ -89,7 +89,8 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     // An account with nothing the user may see does not exist for them.
     if (!visible.length && !seesEverything(user)) throw notFound('account');
     const ids = visible.map((l) => l.id);
-    const none = ['\u0000'];
+    // `in ()` is not SQL: an id no lead has stands in for an empty list.
+    const none = [''];
     const [leads, contacts, visits, offers, orders] = await Promise.all([
       loadLeads(sql, ids),
       sql<{ id: string; name: string; email: string | null; phone: string | null; job_title: string | null; lead_id: string | null }[]>`

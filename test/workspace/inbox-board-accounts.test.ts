@@ -143,6 +143,10 @@ describe('inbox, board and accounts', () => {
       expect(asMia.offers.map((o: { id: string }) => o.id).sort()).toEqual(['of-2', 'of-3', 'of-4']);
       expect(asMia.contacts.map((c: { name: string }) => c.name)).toEqual(['Ada Acme', 'Cy Acme']);
       await get(u.carla, '/api/accounts/acc-acme', 404);
+      // Ops see an account even without leads (nothing else to show).
+      await stack.db.sql`insert into accounts (id, name) values ('acc-empty', 'Empty GmbH')`;
+      expect(await get(u.olga, '/api/accounts/acc-empty')).toMatchObject({ account: { name: 'Empty GmbH' }, leads: [], visits: [], contacts: [] });
+      await get(u.anna, '/api/accounts/acc-empty', 404);
       await get(u.anna, '/api/accounts/nope', 404);
     });
 
