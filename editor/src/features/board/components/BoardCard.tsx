@@ -3,7 +3,7 @@ import { useDraggable } from '@dnd-kit/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import type { BoardCard as Lead } from '../api/board';
-import { formatMoney } from '../../../lib/format';
+import { formatDateTime, formatMoney, formatRelative } from '../../../lib/format';
 
 const gradeColor: Record<string, string> = { A: 'green', B: 'yellow', C: 'gray' };
 
@@ -27,8 +27,8 @@ export function BoardCard({ lead, stage, showOwner, refusal, overlay }: { lead: 
         {showOwner && <Text size="xs" c="dimmed" lineClamp={1}>{lead.ownerName ?? 'unassigned'}</Text>}
       </Group>
       {due && (
-        <Tooltip label={`Next deadline ${due.toLocaleString()}`}>
-          <Text size="xs" c={late ? 'red' : 'dimmed'} mt={2}>due {due.toLocaleDateString()}</Text>
+        <Tooltip label={`Next deadline ${formatDateTime(lead.nextDeadline)}`}>
+          <Text size="xs" c={late ? 'red' : 'dimmed'} mt={2}>due {formatRelative(lead.nextDeadline)}</Text>
         </Tooltip>
       )}
       {refusal && (

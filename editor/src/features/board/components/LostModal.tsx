@@ -25,7 +25,7 @@ export function LostModal({ leadName, opened, onCancel, onConfirm }: { leadName:
       <Stack>
         <Text size="sm" c="dimmed">The lead closes and leaves the board. Why was it lost?</Text>
         <Select label="Reason" placeholder="Choose a reason" data={(reasons.data ?? []).map((r) => ({ value: r.code, label: r.label }))}
-          value={reason} onChange={setReason} error={error} data-autofocus withAsterisk comboboxProps={{ withinPortal: true }} />
+          value={reason} onChange={(v) => { setReason(v); setError(undefined); }} error={error} data-autofocus withAsterisk comboboxProps={{ withinPortal: true }} />
         <Textarea label="Note" placeholder="Optional" value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} maxLength={2000} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>Cancel</Button>
