@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Group, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Group, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { IconX } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import type { RuleSetKind } from '../../../rules/schema';
@@ -66,32 +66,46 @@ export function OutcomeEditor({ kind, event, onChange, readOnly, docPath, proble
   }
   // routing
   const s = (p.strategy ?? { type: 'territory' }) as Record<string, unknown>;
-  const setS = (next: Record<string, unknown>) => set({ strategy: next });
+  return wrap(<StrategyFields s={s} readOnly={readOnly} onChange={(next) => set({ strategy: next })} />);
+}
+
+const fresh = (t: string): Record<string, unknown> =>
+  t === 'named' ? { type: t, userId: '' } : t === 'round_robin' ? { type: t, team: '' } : t === 'weighted' ? { type: t, weights: [{ userId: '', weight: 1 }] } : t === 'capacity' ? { type: t, team: '' } : { type: t };
+
+/** One routing strategy; account affinity nests the strategy used when the account has no active owner. */
+function StrategyFields({ s, readOnly, onChange, nested }: { s: Record<string, unknown>; readOnly?: boolean; onChange(next: Record<string, unknown>): void; nested?: boolean }) {
   const weights = Array.isArray(s.weights) ? (s.weights as { userId: string; weight: number }[]) : [];
-  return wrap(
+  const then = s.then as Record<string, unknown> | undefined;
+  const options = nested ? strategies.filter((x) => x.value !== 'account_affinity') : strategies;
+  return (
     <Group gap="sm" wrap="wrap" align="flex-start">
-      <NativeSelect size="xs" w={200} aria-label="strategy" value={String(s.type)} disabled={readOnly} data={strategies} onChange={(e) => {
-        const t = e.currentTarget.value;
-        setS(t === 'named' ? { type: t, userId: '' } : t === 'round_robin' ? { type: t, team: '' } : t === 'weighted' ? { type: t, weights: [{ userId: '', weight: 1 }] } : t === 'capacity' ? { type: t, team: '' } : { type: t });
-      }} />
-      {s.type === 'named' && <TextInput size="xs" placeholder="user id" aria-label="user id" value={String(s.userId ?? '')} disabled={readOnly} onChange={(e) => setS({ ...s, userId: e.currentTarget.value })} />}
-      {(s.type === 'round_robin' || s.type === 'capacity') && <TextInput size="xs" placeholder="team id" aria-label="team id" value={String(s.team ?? '')} disabled={readOnly} onChange={(e) => setS({ ...s, team: e.currentTarget.value || undefined })} />}
+      <NativeSelect size="xs" w={200} aria-label={nested ? 'fallback strategy' : 'strategy'} value={String(s.type)} disabled={readOnly} data={options}
+        onChange={(e) => onChange(fresh(e.currentTarget.value))} />
+      {s.type === 'named' && <TextInput size="xs" placeholder="user id" aria-label="user id" value={String(s.userId ?? '')} disabled={readOnly} onChange={(e) => onChange({ ...s, userId: e.currentTarget.value })} />}
+      {(s.type === 'round_robin' || s.type === 'capacity') && <TextInput size="xs" placeholder="team id" aria-label="team id" value={String(s.team ?? '')} disabled={readOnly} onChange={(e) => onChange({ ...s, team: e.currentTarget.value || undefined })} />}
       {s.type === 'capacity' && (
         <TextInput size="xs" w={240} placeholder="or user ids, comma separated" aria-label="user ids" value={Array.isArray(s.userIds) ? (s.userIds as string[]).join(', ') : ''} disabled={readOnly}
-          onChange={(e) => { const ids = e.currentTarget.value.split(',').map((x) => x.trim()).filter(Boolean); setS({ ...s, userIds: ids.length ? ids : undefined }); }} />
+          onChange={(e) => { const ids = e.currentTarget.value.split(',').map((x) => x.trim()).filter(Boolean); onChange({ ...s, userIds: ids.length ? ids : undefined }); }} />
       )}
       {s.type === 'weighted' && (
         <Stack gap={4}>
           {weights.map((w, i) => (
             <Group key={i} gap={6}>
-              <TextInput size="xs" placeholder="user id" aria-label="user id" value={w.userId} disabled={readOnly} onChange={(e) => setS({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, userId: e.currentTarget.value } : x)) })} />
-              <NumberInput size="xs" w={90} aria-label="weight" value={w.weight} disabled={readOnly} onChange={(v) => setS({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, weight: Number(v) || 0 } : x)) })} />
-              {!readOnly && <ActionIcon variant="subtle" color="gray" size="sm" aria-label="remove assignee" onClick={() => setS({ ...s, weights: weights.filter((_, j) => j !== i) })}><IconX size={14} /></ActionIcon>}
+              <TextInput size="xs" placeholder="user id" aria-label="user id" value={w.userId} disabled={readOnly} onChange={(e) => onChange({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, userId: e.currentTarget.value } : x)) })} />
+              <NumberInput size="xs" w={90} aria-label="weight" value={w.weight} disabled={readOnly} onChange={(v) => onChange({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, weight: Number(v) || 0 } : x)) })} />
+              {!readOnly && <ActionIcon variant="subtle" color="gray" size="sm" aria-label="remove assignee" onClick={() => onChange({ ...s, weights: weights.filter((_, j) => j !== i) })}><IconX size={14} /></ActionIcon>}
             </Group>
           ))}
-          {!readOnly && <Button size="compact-xs" variant="light" style={{ alignSelf: 'flex-start' }} onClick={() => setS({ ...s, weights: [...weights, { userId: '', weight: 1 }] })}>+ assignee</Button>}
+          {!readOnly && <Button size="compact-xs" variant="light" style={{ alignSelf: 'flex-start' }} onClick={() => onChange({ ...s, weights: [...weights, { userId: '', weight: 1 }] })}>+ assignee</Button>}
         </Stack>
       )}
-    </Group>,
+      {s.type === 'account_affinity' && (
+        <Stack gap={4}>
+          <Checkbox size="xs" label="When the account has no active owner, use" checked={!!then} disabled={readOnly}
+            onChange={(e) => onChange(e.currentTarget.checked ? { ...s, then: { type: 'territory' } } : { type: s.type })} />
+          {then ? <StrategyFields s={then} readOnly={readOnly} nested onChange={(next) => onChange({ ...s, then: next })} /> : <Text size="xs" c="dimmed">otherwise the lead stays unassigned</Text>}
+        </Stack>
+      )}
+    </Group>
   );
 }
