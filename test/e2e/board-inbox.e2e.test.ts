@@ -218,6 +218,14 @@ describe('rep workspace in the browser', () => {
     // The reassignments of the setup are audited.
     await adm.getByTestId('admin-audit').getByText(/reassign/i).first().waitFor();
     await shot(adm, '29-admin');
+
+    // A lead's "re-run this decision" link: the simulator opens with the lead and runs the published version on it.
+    await adm.goto(`${baseUrl}/rules/scoring-default?simulateLead=${leads.greta}`);
+    const result = adm.getByTestId('sim-result');
+    await result.waitFor({ timeout: 15_000 });
+    expect(await result.textContent()).toContain(`v1 · lead ${leads.greta}`);
+    expect(await adm.getByLabel('lead id').inputValue()).toBe(leads.greta);
+    await shot(adm, '30-simulate-lead');
     await adm.context().close();
   });
 });
