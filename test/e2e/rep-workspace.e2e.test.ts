@@ -13,6 +13,7 @@ import { launchChromium, shot, signIn } from './helpers/browser';
 const password = 'correct horse battery staple';
 const anna = { id: 'u-anna', email: 'anna@leadflow.demo', name: 'Anna Rep' };
 const ben = { id: 'u-ben', email: 'ben@leadflow.demo', name: 'Ben Rep' };
+const mia = { id: 'u-mia', email: 'mia@leadflow.demo', name: 'Mia Manager' };
 
 let stack: TestStack;
 let admin: TestUser;
@@ -21,6 +22,7 @@ let baseUrl: string;
 const contexts: BrowserContext[] = [];
 let page: Page;
 let sabine = '';
+let dirk = '';
 let tom = '';
 
 async function newPage(): Promise<Page> {
@@ -61,12 +63,12 @@ beforeAll(async () => {
   stack = await createTestStack();
   await seedDefaults(stack.db.sql);
   const hash = await hashPassword(password);
-  await stack.db.sql`update users set password_hash = ${hash} where id in (${anna.id}, ${ben.id})`;
+  await stack.db.sql`update users set password_hash = ${hash} where id in (${anna.id}, ${ben.id}, ${mia.id})`;
   admin = await createUser(stack.db.sql, { role: 'admin' });
   await stack.startWorker();
   sabine = await captureFor(anna.id, { name: 'Sabine Schulz', email: 'sabine.schulz@siemens-ag.example', company: 'Siemens AG', country: 'DE', companySize: 900 });
   // Same country, other source: the second filter tells them apart.
-  await captureFor(anna.id, { name: 'Dirk Decker', email: 'dirk.decker@beispiel-gmbh.example', company: 'Beispiel GmbH', country: 'DE' }, 'web');
+  dirk = await captureFor(anna.id, { name: 'Dirk Decker', email: 'dirk.decker@beispiel-gmbh.example', company: 'Beispiel GmbH', country: 'DE' }, 'web');
   tom = await captureFor(ben.id, { name: 'Tom Tauber', email: 'tom.tauber@siemens-ag.example', company: 'Siemens AG', country: 'AT', companySize: 900 });
   await stack.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
@@ -325,6 +327,33 @@ describe('rep workspace end to end', () => {
     await page.getByRole('heading', { name: 'Tom Tauber' }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/leads/${tom}`);
     await shot(page, 'rw-12-mail-link');
+  });
+
+  it('lets a manager find a lead from the command palette and reassign it to an active rep of their teams', async () => {
+    page = await newPage();
+    await page.goto(`${baseUrl}/`);
+    await signIn(page, mia.email, password);
+    await page.waitForURL(`${baseUrl}/team`);
+    await page.keyboard.press('Control+k');
+    await page.getByLabel('Search pages and leads').fill('Dirk');
+    await page.getByRole('button', { name: /Dirk Decker/ }).click();
+    await page.waitForURL(`${baseUrl}/leads/${dirk}`);
+    await page.getByRole('heading', { name: 'Dirk Decker' }).waitFor();
+    const reassign = page.getByTestId('action-bar').getByRole('button', { name: 'Reassign', exact: true });
+    await expect.poll(() => reassign.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await reassign.click();
+    const d = page.getByRole('dialog');
+    await d.getByPlaceholder('Pick a rep').click();
+    const options = await page.getByRole('option').allTextContents();
+    expect(options).toContain('Ben Rep');
+    expect(options).not.toContain('Anna Rep'); // the current owner
+    expect(options).not.toContain('Dario Rep'); // another manager's team
+    await page.getByRole('option', { name: 'Ben Rep' }).click();
+    await shot(page, 'rw-13-reassign');
+    await d.getByRole('button', { name: 'Reassign', exact: true }).click();
+    await d.waitFor({ state: 'detached', timeout: 20_000 });
+    await expect.poll(() => page.getByText('Ben Rep').first().isVisible()).toBe(true);
+    await expect.poll(async () => (await stack.db.sql`select owner_id from leads where id = ${dirk}`)[0]!.owner_id).toBe(ben.id);
   });
 
   it('shows a not-found page for an unknown URL', async () => {

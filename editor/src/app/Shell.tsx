@@ -1,7 +1,8 @@
-import { AppShell, Avatar, Badge, Burger, Group, Kbd, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Avatar, Center, Loader, Badge, Burger, Group, Kbd, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import { IconChevronDown, IconLogout, IconSearch } from '@tabler/icons-react';
+import { Suspense } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useUser, useSession } from '../lib/session';
 import { CommandPalette } from './CommandPalette';
@@ -54,7 +55,7 @@ export function Shell() {
         <Badge variant="light" color="gray" m="xs" radius="sm">{user.role}</Badge>
       </AppShell.Navbar>
       <AppShell.Main className="shell-main">
-        <div className="content"><Outlet /></div>
+        <div className="content"><Suspense fallback={<Center h="50vh"><Loader /></Center>}><Outlet /></Suspense></div>
       </AppShell.Main>
       <CommandPalette nav={nav} />
     </AppShell>

@@ -8,28 +8,32 @@
 // Chosen over TanStack Router: the routes here are few and flat, the pages take params as plain strings, and its
 // declarative routes need no code generation or route-tree typing while the screens are being written in parallel.
 import { Center, Loader } from '@mantine/core';
+import { lazy } from 'react';
 import { createBrowserRouter, Navigate, Outlet, useParams, type RouteObject } from 'react-router';
-import { AccountPage } from '../features/accounts/components/AccountPage';
-import { AccountsPage } from '../features/accounts/components/AccountsPage';
-import { AdminPage } from '../features/admin/components/AdminPage';
-import { BoardPage } from '../features/board/components/BoardPage';
 import { InboxPage } from '../features/inbox/components/InboxPage';
 import { MyWorkPage } from '../features/inbox/components/MyWorkPage';
 import { LeadFinderPage } from '../features/leads/components/LeadFinderPage';
 import { LeadPage } from '../features/leads/components/LeadPage';
-import { TeamPage } from '../features/team/components/TeamPage';
 import { useSession } from '../lib/session';
 import { setNavigator } from '../lib/router';
-import { LiveView } from '../live/LiveView';
 import { LoginPage } from '../pages/Login';
 import { NotFoundPage } from '../pages/NotFound';
 import { OutboxPage } from '../pages/OutboxPage';
-import { PipelineDesigner } from '../pipeline/PipelineDesigner';
 import { PipelineList } from '../pipeline/PipelineList';
-import { RuleSetEditor } from '../rules/RuleSetEditor';
 import { RuleSetList } from '../rules/RuleSetList';
 import { homeOf } from './nav';
 import { Shell } from './Shell';
+
+// The canvas screens (React Flow, dagre, the rule builder) and the chart-heavy pages load on first use, so a rep's
+// work, lead list and lead pages paint fast.
+const PipelineDesigner = lazy(() => import('../pipeline/PipelineDesigner').then((m) => ({ default: m.PipelineDesigner })));
+const RuleSetEditor = lazy(() => import('../rules/RuleSetEditor').then((m) => ({ default: m.RuleSetEditor })));
+const AccountPage = lazy(() => import('../features/accounts/components/AccountPage').then((m) => ({ default: m.AccountPage })));
+const AccountsPage = lazy(() => import('../features/accounts/components/AccountsPage').then((m) => ({ default: m.AccountsPage })));
+const AdminPage = lazy(() => import('../features/admin/components/AdminPage').then((m) => ({ default: m.AdminPage })));
+const BoardPage = lazy(() => import('../features/board/components/BoardPage').then((m) => ({ default: m.BoardPage })));
+const TeamPage = lazy(() => import('../features/team/components/TeamPage').then((m) => ({ default: m.TeamPage })));
+const LiveView = lazy(() => import('../live/LiveView').then((m) => ({ default: m.LiveView })));
 
 /** Signed in: the shell around the page. Not signed in: the sign-in form at the same URL, which then shows the page. */
 function Root() {

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { humanize } from '../../../lib/format';
 import { useUser } from '../../../lib/session';
-import { useConstants, useLead, useLeadActions } from '../api/queries';
+import { useConstants, useLead, useLeadActions, useOwners } from '../api/queries';
 import type { ActionName, LeadDetail, LeadOffer, Permission } from '../api/types';
 import { ConvertForm } from './actions/ConvertForm';
 import { LogVisitForm } from './actions/LogVisitForm';
@@ -22,8 +22,8 @@ import { LeadTimeline } from './LeadTimeline';
 type OpenForm = { kind: ActionName } | { kind: 'renegotiate'; offer: LeadOffer } | { kind: 'offerStatus'; offer: LeadOffer; status: string };
 
 /** Ids in the timeline become names: everyone the page already knows by name. */
-function namesOf(d: LeadDetail, me: { id: string; name: string }): (id: unknown) => string {
-  const names = new Map<string, string>([...Object.entries(d.people ?? {}), [me.id, me.name]]);
+function namesOf(d: LeadDetail, me: { id: string; name: string }, users: { id: string; name: string }[]): (id: unknown) => string {
+  const names = new Map<string, string>([...users.map((u) => [u.id, u.name] as const), ...Object.entries(d.people ?? {}), [me.id, me.name]]);
   if (d.lead.ownerId && d.lead.ownerName) names.set(d.lead.ownerId, d.lead.ownerName);
   for (const t of d.tasks) if (t.ownerId && t.ownerName) names.set(t.ownerId, t.ownerName);
   for (const v of d.visits) if (v.repId && v.repName) names.set(v.repId, v.repName);
@@ -38,6 +38,8 @@ export function LeadPage() {
   const lead = useLead(id);
   const actions = useLeadActions(id);
   const constants = useConstants();
+  // Managers, ops and admins may list users: their names stand in for ids the page does not name itself.
+  const owners = useOwners(user.role !== 'rep');
   const [open, setOpen] = useState<OpenForm | null>(null);
   const close = () => setOpen(null);
 
@@ -63,7 +65,7 @@ export function LeadPage() {
     actions.data ? (actions.data.offerStatus?.[offerId]?.[status] ?? { allowed: false, reason: 'Not possible from the current status' }) : { allowed: !actions.isPending };
   const openTasks = d.tasks.filter((t) => !t.done && t.dueAt).map((t) => t.dueAt!).sort();
   const nextDeadline = l.nextDeadline ?? openTasks[0] ?? null;
-  const name = namesOf(d, user);
+  const name = namesOf(d, user, owners.data?.items ?? []);
   const label = (category: string, code: unknown) => (typeof code === 'string' ? c[category]?.find((o) => o.value === code)?.label ?? humanize(code) : '');
   const warnings = d.warnings ?? [];
 
