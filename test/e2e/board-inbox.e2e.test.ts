@@ -131,6 +131,16 @@ describe('rep workspace in the browser', () => {
     await expect.poll(() => rep.getByTestId(`board-card-${leads.paul}`).count()).toBe(0);
     await eventually(async () => (await stack.db.sql`select 1 from leads where id = ${leads.paul!} and status = 'lost' and lost_reason is not null`).length > 0, 15_000);
 
+    // Offer is where a qualified lead goes: dropping Jonas there qualifies him, and he stays there.
+    if (stage === 'qualification') {
+      await drag(rep, `board-card-${leads.jonas}`, 'column-offer');
+      await rep.getByTestId('column-offer').getByTestId(`board-card-${leads.jonas}`).waitFor({ timeout: 15_000 });
+      await eventually(async () => (await stack.db.sql`select 1 from leads where id = ${leads.jonas!} and stage = 'offer' and status = 'qualified'`).length > 0, 15_000);
+      await rep.reload();
+      await rep.getByTestId('column-offer').getByTestId(`board-card-${leads.jonas}`).waitFor();
+      await shot(rep, '21b-board-qualified');
+    }
+
     // A stage the workflow enters by itself is refused before anything is sent.
     if (stage === 'nurturing') {
       await drag(rep, `board-card-${leads.greta}`, 'column-qualification');

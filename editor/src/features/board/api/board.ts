@@ -56,6 +56,24 @@ function moveCard(board: Board, leadId: string, to: string): Board {
   };
 }
 
+const cardStage = (board: Board, leadId: string) => board.columns.find((c) => c.leads.some((l) => l.id === leadId))?.stage;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The board once the read side shows a move the workflow accepted: the workflow answers when it took the decision and
+ * writes the new stage (or the close) right after, so a plain refetch could briefly put the card back where it was.
+ */
+async function boardAfterMove(scope: BoardScope, leadId: string, to: string): Promise<Board> {
+  let board = await api<Board>(`/api/board?scope=${scope}`);
+  for (let i = 0; i < 20; i++) {
+    const at = cardStage(board, leadId);
+    if (at === to || (at === undefined && (to === 'won' || to === 'lost'))) break;
+    await pause(250);
+    board = await api<Board>(`/api/board?scope=${scope}`);
+  }
+  return board;
+}
+
 /** Runs the workflow update behind a drop (qualify, nurture, won, lost). */
 export function useMoveLead(scope: BoardScope) {
   const qc = useQueryClient();
@@ -72,6 +90,11 @@ export function useMoveLead(scope: BoardScope) {
     onError: (_err, _m, ctx) => {
       if (ctx?.previous) qc.setQueryData(key, ctx.previous);
     },
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: boardKeys.all }), qc.invalidateQueries({ queryKey: ['leads'] }), qc.invalidateQueries({ queryKey: ['tasks'] })]),
+    onSuccess: async (_r, m) => {
+      qc.setQueryData(key, await boardAfterMove(scope, m.leadId, m.toStage).catch(() => qc.getQueryData<Board>(key)));
+    },
+    onSettled: () => Promise.all([
+      qc.invalidateQueries({ queryKey: boardKeys.all, refetchType: 'inactive' }), qc.invalidateQueries({ queryKey: ['leads'] }), qc.invalidateQueries({ queryKey: ['tasks'] }),
+    ]),
   });
 }
