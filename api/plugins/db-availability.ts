@@ -55,10 +55,10 @@ export class DbAvailability {
   }
 
   /** Asks the database now (bounded by the probe timeout); a failure opens the breaker. */
-  async check(): Promise<boolean> {
-    const ok = await this.ping();
-    if (!ok.ok) this.markDown(ok.error);
-    return ok.ok;
+  async check(): Promise<{ ok: true } | { ok: false; error: string }> {
+    const result = await this.ping();
+    if (!result.ok) this.markDown(result.error);
+    return result;
   }
 
   async close(): Promise<void> {
@@ -107,8 +107,9 @@ export const dbAvailabilityPlugin = fp(
   async (app: FastifyInstance) => {
     const availability = new DbAvailability({ sql: app.sql, log: app.log });
     app.decorate('dbAvailability', availability);
-    // How long a request may wait on the database before the database is checked on (a capture's deadline).
-    const guardMs = Math.min(timeoutsOf(app.sql).statementTimeoutMs, 5000);
+    // How long a request may wait on the database before the database is checked on: a second past a capture's
+    // deadline, so a capture answers by itself first.
+    const guardMs = Math.min(timeoutsOf(app.sql).statementTimeoutMs, 5000) + 1000;
     const guards = new WeakMap<object, NodeJS.Timeout>();
 
     app.addHook('onRequest', async (req, reply) => {
@@ -118,9 +119,13 @@ export const dbAvailabilityPlugin = fp(
       }
       const timer = setTimeout(() => {
         if (reply.sent || reply.raw.headersSent) return;
-        void availability.check().then((ok) => {
+        void availability.check().then(({ ok }) => {
           if (ok || reply.sent || reply.raw.headersSent) return;
-          void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailableBody);
+          try {
+            void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailableBody);
+          } catch {
+            // The request is answering by itself right now (its error handler runs): nothing to add.
+          }
         });
       }, guardMs);
       timer.unref();
