@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as msg from '../../engine/lead/messages';
 import {
-  captureBodySchema, captureResponseSchema, convertBodySchema, createOfferBodySchema, logVisitBodySchema, noteBodySchema, reasonBodySchema,
+  captureBodySchema, captureResponseSchema, convertBodySchema, publicCaptureResponseSchema, createOfferBodySchema, logVisitBodySchema, noteBodySchema, reasonBodySchema,
   reassignBodySchema, setOfferStatusBodySchema, wonBodySchema,
 } from '../../engine/lead/schemas';
 import { leadScope } from '../auth/scope';
@@ -38,8 +38,16 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   const captureSchema = (summary: string) => ({ tags: ['leads'], summary, headers: captureHeadersSchema, body: captureBodySchema, response: { 202: captureResponseSchema } });
 
-  app.post('/api/leads/web-form', { config: { access: 'public' }, bodyLimit: 32 * 1024, schema: captureSchema('Public web form: capture a lead') },
-    async (req, reply) => reply.status(202).send(await capture('web')(req)));
+  // The public form answers the same for a new and a known person (a random reference, nothing about the lead),
+  // so nobody can probe who is already a lead; a filled honeypot gets the same answer and stores nothing.
+  app.post('/api/leads/web-form', {
+    config: { access: 'public' }, bodyLimit: 32 * 1024,
+    schema: { tags: ['leads'], summary: 'Public web form: capture a lead', headers: captureHeadersSchema, body: captureBodySchema, response: { 202: publicCaptureResponseSchema } },
+  }, async (req, reply) => {
+    // The reference is the submission's id: the same for a retry with the same Idempotency-Key, and says nothing about the person.
+    const { submissionId } = await capture('web')(req);
+    return reply.status(202).send({ accepted: true as const, reference: submissionId });
+  });
   app.post('/api/partners/leads', { config: { access: 'partner' }, schema: captureSchema('Partner API: capture a lead (x-api-key)') },
     async (req, reply) => reply.status(202).send(await capture('partner')(req)));
   app.post('/api/leads', { config: { access: anyUser }, schema: captureSchema('Manual entry by a signed-in user') },
