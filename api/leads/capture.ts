@@ -64,6 +64,17 @@ export interface CaptureResult {
 export async function captureLead(
   app: FastifyInstance, body: CaptureBody, source: CaptureInput['source'], capturedBy?: string, idempotencyKey?: string,
 ): Promise<CaptureResult> {
+  // One deadline for everything the capture reads and writes, so a capture answered 503 never carries on later.
+  const deadlineMs = Math.min(timeoutsOf(app.sql).statementTimeoutMs, MAX_CAPTURE_DEADLINE_MS);
+  const result = await withDeadline(deadlineMs, (acceptBy) => captureWithin(app, { body, source, capturedBy, idempotencyKey, deadlineMs, acceptBy }));
+  app.captureDispatcher.kick();
+  return result;
+}
+
+async function captureWithin(app: FastifyInstance, a: {
+  body: CaptureBody; source: CaptureInput['source']; capturedBy?: string; idempotencyKey?: string; deadlineMs: number; acceptBy: Date;
+}): Promise<CaptureResult> {
+  const { body, source, capturedBy, idempotencyKey, deadlineMs, acceptBy } = a;
   if (body.productInterest) {
     const codes = await knownInterests(app);
     if (!codes.has(body.productInterest)) {
@@ -83,9 +94,8 @@ export async function captureLead(
     message: body.message, jobTitle: body.jobTitle, companySize: body.companySize, industry: body.industry,
     capturedAt: new Date().toISOString(), capturedBy,
   };
-  const deadlineMs = Math.min(timeoutsOf(app.sql).statementTimeoutMs, MAX_CAPTURE_DEADLINE_MS);
 
-  const attempt = (acceptBy: Date, retry: boolean) => app.sql.begin(async (tx): Promise<CaptureResult> => {
+  const attempt = (retry: boolean) => app.sql.begin(async (tx): Promise<CaptureResult> => {
     // A statement or an idle transaction past the deadline is ended by the server, releasing the person's claims.
     await tx`select set_config('statement_timeout', ${String(deadlineMs)}, true),
                     set_config('idle_in_transaction_session_timeout', ${String(deadlineMs + DEADLINE_GRACE_MS)}, true)`;
@@ -112,21 +122,18 @@ export async function captureLead(
     return { ...claim, submissionId: capture.submissionId };
   });
 
-  // One deadline for every attempt. Another attempt is made (before answering) when the same key committed
-  // concurrently, or when a pooled connection turned out to be closed (the database restarted): it reuses the
-  // submission id, so an attempt that did commit is found instead of written twice.
-  const result = await withDeadline(deadlineMs, async (acceptBy) => {
-    for (let attemptNo = 0; ; attemptNo++) {
-      try {
-        return await attempt(acceptBy, attemptNo > 0);
-      } catch (err) {
-        const again = err instanceof IdempotencyRace || isLostConnection(err);
-        if (!again || attemptNo >= 2 || Date.now() >= acceptBy.getTime()) throw err;
-      }
+  // Another attempt is made (before answering, within the same deadline) when the same key committed concurrently,
+  // or when a pooled connection turned out to be closed (the database restarted): it reuses the submission id, so
+  // an attempt that did commit is found instead of written twice. Past the deadline nothing new is started.
+  for (let attemptNo = 0; ; attemptNo++) {
+    if (Date.now() >= acceptBy.getTime()) throw new DatabaseDeadlineError(`the capture's deadline (${deadlineMs} ms) passed before it could be written`);
+    try {
+      return await attempt(attemptNo > 0);
+    } catch (err) {
+      const again = err instanceof IdempotencyRace || isLostConnection(err);
+      if (!again || attemptNo >= 2) throw err;
     }
-  });
-  app.captureDispatcher.kick();
-  return result;
+  }
 }
 
 const keyReused = () => unprocessable('Idempotency-Key: this key was already used for a different capture; send a new key with a new submission', [

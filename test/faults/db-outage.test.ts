@@ -208,6 +208,20 @@ describe.skipIf(!bin)('database outage (private Postgres server; skipped when no
     expect(await inboxRowsFor('frozen-next@outage.example')).toBe(0);
     expect((await captureWithRetry(person('after-thaw'), webForm)).statusCode).toBe(202);
     expect(await inboxRowsFor('after-thaw@outage.example')).toBe(1);
+
+    // Frozen again, this time while the capture still reads what it checks against (product interests, not cached
+    // yet): refused within the deadline as well, and it does not carry on to write once the server wakes up.
+    pg.freeze();
+    try {
+      const reading = await timed(() => webForm({ ...person('frozen-reading'), productInterest: 'crm' }));
+      expect(reading.value.statusCode, reading.value.body).toBe(503);
+      expect(reading.ms).toBeLessThan(4500);
+    } finally {
+      pg.thaw();
+    }
+    await waitUntilHealthy();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await inboxRowsFor('frozen-reading@outage.example')).toBe(0);
   });
 
   it('200 captures while the server is stopped and restarted mid-load: every acknowledged capture is one lead, nothing refused appears', async () => {
