@@ -30,7 +30,7 @@ export function LoginPage() {
           <Text c="dimmed" size="sm">Sign in to work your leads, design pipelines and rules.</Text>
           {expired && <Alert color="yellow" variant="light" role="status">Your session expired — sign in again.</Alert>}
           <TextInput label="E-mail" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required />
-          <PasswordInput label="Password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
+          <PasswordInput label="Password" name="password" autoComplete="current-password" visibilityToggleButtonProps={{ 'aria-label': 'Show or hide what you typed' }} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
           {error && <Alert color="red" variant="light" role="alert">{error}</Alert>}
           <Button type="submit" loading={busy} fullWidth>Sign in</Button>
         </Stack>

@@ -1,3 +1,5 @@
+import { Button, Group } from '@mantine/core';
+import { IconArrowBackUp, IconArrowForwardUp, IconChecks, IconDeviceFloppy, IconLayoutDistributeHorizontal, IconRocket } from '@tabler/icons-react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type OnBeforeDelete } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { clearDraft, loadDraft, problemsIntroducedByDelete, storeDraft, type DraftDocument, type FlowEdge, type FlowNode, type Problem } from '../../model';
@@ -140,21 +142,21 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
           <strong>{store.getState().meta.name || pipelineId}</strong>
           {version ? <span className="pill pill-amber">v{version} · read-only</span> : <span className="pill">draft</span>}
         </div>
-        <div className={`status status-${status.kind}`} data-testid="status" role="status">{status.text}</div>
-        <div className="toolbar-actions">
+        <div className={`status status-${status.kind}`} data-testid="status" role="status" title={status.text}>{status.text}</div>
+        <Group className="toolbar-actions" gap={6} wrap="nowrap">
           {version ? (
-            <button className="btn" onClick={() => navigate(`/pipelines/${encodeURIComponent(pipelineId)}`)}>Back to draft</button>
+            <Button variant="default" size="xs" leftSection={<IconArrowBackUp size={14} />} onClick={() => navigate(`/pipelines/${encodeURIComponent(pipelineId)}`)}>Back to draft</Button>
           ) : (
             <>
-              <button className="btn btn-ghost" title="Undo (Ctrl+Z)" disabled={!canEdit} onClick={() => store.getState().undo()}>↶ Undo</button>
-              <button className="btn btn-ghost" title="Redo (Ctrl+Shift+Z)" disabled={!canEdit} onClick={() => store.getState().redo()}>↷ Redo</button>
-              <button className="btn btn-ghost" disabled={!canEdit} onClick={() => { store.getState().layout(); requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 })); }}>Auto layout</button>
-              <button className="btn" onClick={() => void validate()}>Validate</button>
-              <button className="btn" disabled={!canEdit} onClick={() => void save()}>Save draft</button>
-              <button className="btn btn-primary" disabled={!canEdit} onClick={() => void publish()}>Publish</button>
+              <Button variant="subtle" color="gray" size="xs" title="Undo (Ctrl+Z)" disabled={!canEdit} leftSection={<IconArrowBackUp size={14} />} onClick={() => store.getState().undo()}>Undo</Button>
+              <Button variant="subtle" color="gray" size="xs" title="Redo (Ctrl+Shift+Z)" disabled={!canEdit} leftSection={<IconArrowForwardUp size={14} />} onClick={() => store.getState().redo()}>Redo</Button>
+              <Button variant="subtle" color="gray" size="xs" disabled={!canEdit} leftSection={<IconLayoutDistributeHorizontal size={14} />} onClick={() => { store.getState().layout(); requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 })); }}>Auto layout</Button>
+              <Button variant="default" size="xs" leftSection={<IconChecks size={14} />} onClick={() => void validate()}>Validate</Button>
+              <Button variant="default" size="xs" leftSection={<IconDeviceFloppy size={14} />} disabled={!canEdit} onClick={() => void save()}>Save draft</Button>
+              <Button size="xs" leftSection={<IconRocket size={14} />} disabled={!canEdit} onClick={() => void publish()}>Publish</Button>
             </>
           )}
-        </div>
+        </Group>
       </div>
       {restored && (
         <div className="banner">
