@@ -63,6 +63,14 @@ export function LeadPage() {
       : actions.isPending ? { allowed: false, pending: true } : { allowed: true };
   const statusPermission = (offerId: string, status: string): Permission =>
     actions.data ? (actions.data.offerStatus?.[offerId]?.[status] ?? { allowed: false, reason: 'Not possible from the current status' }) : { allowed: !actions.isPending };
+  // The workflow's answer when it gives one per offer; else its rule: a new version of an open offer only.
+  const renegotiatePermission = (offer: LeadOffer): Permission => {
+    const asked = actions.data?.offerStatus?.[offer.id]?.renegotiate;
+    if (asked) return asked;
+    const create = permission('createOffer');
+    if (!create.allowed) return create;
+    return ['accepted', 'rejected', 'renegotiated'].includes(offer.status) ? { allowed: false, reason: `a ${humanize(offer.status).toLowerCase()} offer cannot be renegotiated` } : { allowed: true };
+  };
   const openTasks = d.tasks.filter((t) => !t.done && t.dueAt).map((t) => t.dueAt!).sort();
   const nextDeadline = l.nextDeadline ?? openTasks[0] ?? null;
   const name = namesOf(d, user, owners.data?.items ?? []);
@@ -94,7 +102,7 @@ export function LeadPage() {
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
             <TasksSection tasks={d.tasks} />
-            <OffersSection offers={d.offers} statusPermission={statusPermission} canRenegotiate={permission('createOffer')}
+            <OffersSection offers={d.offers} statusPermission={statusPermission} canRenegotiate={renegotiatePermission}
               onStatus={(offer, status) => setOpen({ kind: 'offerStatus', offer, status })} onRenegotiate={(offer) => setOpen({ kind: 'renegotiate', offer })} />
             <OrdersSection orders={d.orders ?? []} />
             <VisitsSection visits={d.visits} label={label} />

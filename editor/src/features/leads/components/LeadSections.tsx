@@ -42,7 +42,7 @@ const settable = ['sent', 'confirmed', 'in_follow_up', 'accepted', 'rejected', '
 
 /** Offers with their lines and totals; each offer's status menu offers what the workflow allows. */
 export function OffersSection({ offers, statusPermission, canRenegotiate, onStatus, onRenegotiate }: {
-  offers: LeadOffer[]; statusPermission(offerId: string, status: string): Permission; canRenegotiate: Permission;
+  offers: LeadOffer[]; statusPermission(offerId: string, status: string): Permission; canRenegotiate(offer: LeadOffer): Permission;
   onStatus(offer: LeadOffer, status: string): void; onRenegotiate(offer: LeadOffer): void;
 }) {
   const newestFirst = [...offers].sort((a, b) => b.version - a.version);
@@ -71,10 +71,15 @@ export function OffersSection({ offers, statusPermission, canRenegotiate, onStat
                       );
                     })}
                     <Menu.Divider />
-                    <Menu.Item disabled={!canRenegotiate.allowed} onClick={() => onRenegotiate(o)}>
-                      <Text size="sm">Renegotiate (new version)</Text>
-                      {!canRenegotiate.allowed && canRenegotiate.reason && <Text size="xs" c="dimmed" maw={240}>{canRenegotiate.reason}</Text>}
-                    </Menu.Item>
+                    {(() => {
+                      const p = canRenegotiate(o);
+                      return (
+                        <Menu.Item disabled={!p.allowed} onClick={() => onRenegotiate(o)}>
+                          <Text size="sm">Renegotiate (new version)</Text>
+                          {!p.allowed && p.reason && <Text size="xs" c="dimmed" maw={240}>{p.reason}</Text>}
+                        </Menu.Item>
+                      );
+                    })()}
                   </Menu.Dropdown>
                 </Menu>
               </Group>
