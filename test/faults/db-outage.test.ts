@@ -54,14 +54,18 @@ describe.skipIf(!bin)('database outage (private Postgres server; skipped when no
     running = worker.run();
   });
   afterAll(async () => {
-    pg?.thaw();
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    await app?.close();
-    await connection?.close();
-    await nativeConnection?.close();
-    await sql?.end({ timeout: 5 });
-    await pg?.destroy();
+    // The private server goes away whatever else fails on the way out.
+    try {
+      pg?.thaw();
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await app?.close();
+      await connection?.close();
+      await nativeConnection?.close();
+      await sql?.end({ timeout: 5 });
+    } finally {
+      await pg?.destroy();
+    }
   });
 
   const person = (tag: string) => ({ name: `Outage ${tag}`, email: `${tag}@outage.example`, country: 'DE' });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,6 +77,18 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     return [postmaster, ...children];
   };
   let frozen: number[] = [];
+  // Should the test process end without its afterAll (a crash, an interrupted run), the server goes with it.
+  const leftBehind = () => {
+    try {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
+      const args = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+      if (existsSync(join(data, 'postmaster.pid'))) execFileSync(asRoot ? 'runuser' : join(bin, 'pg_ctl'), asRoot ? ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args] : args, { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort while the process exits
+    }
+  };
+  process.once('exit', leftBehind);
   await start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -91,6 +103,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       frozen = [];
     },
     async destroy() {
+      process.removeListener('exit', leftBehind);
       for (const pid of frozen) process.kill(pid, 'SIGCONT');
       if (existsSync(join(data, 'postmaster.pid'))) await stop('immediate').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
