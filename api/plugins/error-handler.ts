@@ -33,7 +33,6 @@ export const errorHandlerPlugin = fp(
       if (err instanceof DomainError) {
         const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
         if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-        if (err.code === 'unavailable') reply.header('retry-after', String((err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 2));
         return reply.status(statusOf[err.code]).send({ error: err.code, message: err.message, problems: err.details });
       }
       // Postgres unreachable (refused, timed out, shutting down) or a statement past its timeout: nothing was kept, retry.
