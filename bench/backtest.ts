@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   await admin.unsafe(`create database ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const sql = createSql(url.toString(), { max: 4 });
+  // Seeding 100,000 leads runs statements longer than the app's default statement timeout.
+  const sql = createSql(url.toString(), { max: 4, timeouts: { statementTimeoutMs: 600_000 } });
   try {
     await migrate(sql);
     let t0 = process.hrtime.bigint();

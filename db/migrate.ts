@@ -19,10 +19,13 @@ export async function migrate(sql: Sql, opts: { singleConnection?: boolean } = {
   }
   const lock = await sql.reserve();
   try {
+    // Waiting for another replica's migrations may take longer than the pool's statement timeout.
+    await lock`set statement_timeout = 0`;
     await lock`select pg_advisory_lock(727001)`;
     await run();
   } finally {
     await lock`select pg_advisory_unlock(727001)`.catch(() => undefined);
+    await lock`reset statement_timeout`.catch(() => undefined);
     lock.release();
   }
   return applied;
