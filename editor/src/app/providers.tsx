@@ -15,7 +15,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
     <MantineProvider theme={theme} defaultColorScheme="light">
       <DatesProvider settings={{ locale: 'en', firstDayOfWeek: 1 }}>
         <QueryClientProvider client={queryClient}>
-          <Notifications position="top-right" autoClose={3500} limit={3} />
+          <Notifications position="bottom-right" autoClose={3500} limit={3} />
           {/* A different user must never see the previous one's cached data. */}
           <SessionProvider onChange={() => queryClient.clear()}>
             <ModalsProvider>{children}</ModalsProvider>
