@@ -308,6 +308,7 @@ describe('rep workspace end to end', () => {
     // The next page that asks the server (accounts were not loaded yet in this browser) learns the session is gone.
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Accounts' }).click();
     await page.getByText('Your session expired — sign in again.').waitFor();
+    expect(await page.getByLabel('E-mail').inputValue()).toBe(ben.email);
     await shot(page, 'rw-11-session-expired');
     await signIn(page, ben.email, password);
     await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();

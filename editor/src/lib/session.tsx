@@ -8,6 +8,8 @@ interface Session {
   loading: boolean;
   /** True when a signed-in session ran out (a 401 from any call); the sign-in page says so. */
   expired: boolean;
+  /** The e-mail of the user whose session ran out, to fill in on the sign-in form. */
+  lastEmail: string;
   login(email: string, password: string): Promise<void>;
   logout(): Promise<void>;
 }
@@ -22,6 +24,7 @@ export function SessionProvider({ children, onChange }: { children: ReactNode; o
   const [user, setUser] = useState<SessionUser | null>(null);
   const [loading, setLoading] = useState(true);
   const [expired, setExpired] = useState(false);
+  const [lastEmail, setLastEmail] = useState('');
   const userRef = useRef<SessionUser | null>(null);
   userRef.current = user;
   const onChangeRef = useRef(onChange);
@@ -41,6 +44,7 @@ export function SessionProvider({ children, onChange }: { children: ReactNode; o
     void refresh();
     const onUnauthorized = () => {
       if (!userRef.current) return;
+      setLastEmail(userRef.current.email);
       setExpired(true);
       setCsrfToken(null);
       setUser(null);
@@ -63,7 +67,7 @@ export function SessionProvider({ children, onChange }: { children: ReactNode; o
     setUser(null);
     onChangeRef.current?.();
   }, []);
-  return <SessionContext.Provider value={{ user, loading, expired, login, logout }}>{children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={{ user, loading, expired, lastEmail, login, logout }}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): Session {

@@ -5,8 +5,8 @@ import { useSession } from '../lib/session';
 
 /** Shown in place of any page while nobody is signed in; the URL stays, so sign-in returns to the same page. */
 export function LoginPage() {
-  const { login, expired } = useSession();
-  const [email, setEmail] = useState('');
+  const { login, expired, lastEmail } = useSession();
+  const [email, setEmail] = useState(lastEmail);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
