@@ -133,6 +133,9 @@ describe('rep workspace in the browser', () => {
 
     // Offer is where a qualified lead goes: dropping Jonas there qualifies him, and he stays there.
     if (stage === 'qualification') {
+      // A fresh board, so the drag starts on a settled layout (Paul's card just left the column above Jonas).
+      await rep.reload();
+      await rep.getByTestId('column-qualification').getByTestId(`board-card-${leads.jonas}`).waitFor();
       await drag(rep, `board-card-${leads.jonas}`, 'column-offer');
       await rep.getByTestId('column-offer').getByTestId(`board-card-${leads.jonas}`).waitFor({ timeout: 15_000 });
       await eventually(async () => (await stack.db.sql`select 1 from leads where id = ${leads.jonas!} and stage = 'offer' and status = 'qualified'`).length > 0, 15_000);

@@ -65,13 +65,17 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 async function boardAfterMove(scope: BoardScope, leadId: string, to: string): Promise<Board> {
   let board = await api<Board>(`/api/board?scope=${scope}`);
-  for (let i = 0; i < 20; i++) {
+  const arrived = () => {
     const at = cardStage(board, leadId);
-    if (at === to || (at === undefined && (to === 'won' || to === 'lost'))) break;
-    await pause(250);
+    return at === to || (at === undefined && (to === 'won' || to === 'lost'));
+  };
+  for (let i = 0; i < 40 && !arrived(); i++) {
+    await pause(Math.min(250 * (i + 1), 1000));
     board = await api<Board>(`/api/board?scope=${scope}`);
   }
-  return board;
+  // The workflow accepted the move: if the read side is still behind (a busy server), show the card where it goes
+  // rather than snapping it back; the next refetch shows the stored stage.
+  return arrived() ? board : moveCard(board, leadId, to);
 }
 
 /** Runs the workflow update behind a drop (qualify, nurture, won, lost). */
