@@ -5,6 +5,7 @@ import { audit } from '../auth/audit';
 import { errorSchema, idParams } from '../auth/schemas';
 import { adminOnly } from '../auth/types';
 import { notFound } from '../errors';
+import { apiKeyCreateSchema } from '../auth/admin-schemas';
 
 const apiKeySchema = z.object({
   id: z.string(),
@@ -29,7 +30,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: adminOnly },
     schema: {
       tags: ['api keys'], summary: 'Create a partner key for lead capture; the key is in this response only',
-      body: z.object({ name: z.string().trim().min(1).max(200) }).strict(),
+      body: apiKeyCreateSchema,
       response: { 201: apiKeySchema.extend({ key: z.string() }) },
     },
   }, async (req, reply) => {

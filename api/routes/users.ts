@@ -1,38 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../auth/audit';
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords';
+import { generatePassword, hashPassword } from '../auth/passwords';
 import { errorSchema, idParams, toUserView, userSchema } from '../auth/schemas';
 import { endUserSessions } from '../auth/sessions';
-import { adminOnly, managers, roleSchema } from '../auth/types';
+import { adminOnly, anyUser, managers, roleSchema } from '../auth/types';
 import { getUser, insertUser, isLastAdmin, listUsers, updateUser } from '../auth/users-repo';
 import { conflict, notFound, unprocessable } from '../errors';
 import { wakeUnassignedLeads } from '../../workers/routing/wake';
+import { notificationSettingsSchema, teamCreateSchema, teamPatchSchema, userCreateSchema, userPatchSchema } from '../auth/admin-schemas';
 
-const territory = z.array(z.string().trim().min(1).max(64)).max(200);
-const editable = {
-  name: z.string().trim().min(1).max(200),
-  role: roleSchema,
-  teamId: z.string().min(1).max(100).nullable(),
-  territory,
-  capacity: z.number().int().min(0).max(100_000),
-  routingWeight: z.number().int().min(0).max(1000),
-  notifyEmail: z.boolean(),
-};
-
-const createBody = z.object({
-  email: z.email().max(320),
-  ...editable,
-  teamId: editable.teamId.optional(),
-  territory: territory.optional(),
-  capacity: editable.capacity.optional(),
-  routingWeight: editable.routingWeight.optional(),
-  notifyEmail: editable.notifyEmail.optional(),
-  /** Omit it to get a generated one, shown once in the response. */
-  password: z.string().min(MIN_PASSWORD_LENGTH).max(1024).optional(),
-}).strict();
-
-const patchBody = z.object({ ...editable, active: z.boolean() }).partial().strict();
+const createBody = userCreateSchema;
+const patchBody = userPatchSchema;
 
 const teamSchema = z.object({ id: z.string(), name: z.string(), territory: z.array(z.string()), managerId: z.string().nullable() });
 interface TeamRow { id: string; name: string; territory: string[]; manager_id: string | null }
@@ -149,6 +128,18 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     return { password: plain };
   });
 
+  app.put('/api/me/notifications', {
+    config: { access: anyUser },
+    schema: {
+      tags: ['users'], summary: 'Your own notification settings (e-mail about your leads and tasks)',
+      body: notificationSettingsSchema, response: { 200: userSchema },
+    },
+  }, async (req) => {
+    const row = (await updateUser(app.sql, req.user!.id, { notifyEmail: req.body.notifyEmail }))!;
+    await audit(app.sql, { actorId: req.user!.id, action: 'user.notifications_changed', targetType: 'user', targetId: row.id, details: { notifyEmail: row.notify_email } });
+    return toUserView(row);
+  });
+
   app.get('/api/teams', {
     config: { access: managers },
     schema: { tags: ['users'], summary: 'List teams', response: { 200: z.object({ items: z.array(teamSchema) }) } },
@@ -157,22 +148,11 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     return { items: rows.map(toTeam) };
   });
 
-  const teamFields = {
-    name: z.string().trim().min(1).max(200),
-    territory,
-    managerId: z.string().max(100).nullable(),
-  };
-
   app.post('/api/teams', {
     config: { access: adminOnly },
     schema: {
       tags: ['users'], summary: 'Create a team',
-      body: z.object({
-        id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a slug: a-z, 0-9, - and _'),
-        ...teamFields,
-        territory: territory.default([]),
-        managerId: teamFields.managerId.default(null),
-      }).strict(),
+      body: teamCreateSchema,
       response: { 201: teamSchema, 409: errorSchema, 422: errorSchema },
     },
   }, async (req, reply) => {
@@ -191,7 +171,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch('/api/teams/:id', {
     config: { access: adminOnly },
-    schema: { tags: ['users'], summary: 'Rename a team, change its territory or manager', params: idParams, body: z.object(teamFields).partial().strict(), response: { 200: teamSchema, 404: errorSchema, 422: errorSchema } },
+    schema: { tags: ['users'], summary: 'Rename a team, change its territory or manager', params: idParams, body: teamPatchSchema, response: { 200: teamSchema, 404: errorSchema, 422: errorSchema } },
   }, async (req) => {
     const b = req.body;
     const [row] = await app.sql<TeamRow[]>`

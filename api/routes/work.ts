@@ -3,8 +3,12 @@ import { z } from 'zod';
 import { leadScope, taskScope } from '../auth/scope';
 import { adminOnly, anyUser } from '../auth/types';
 import { DomainError, conflict, notFound } from '../errors';
+import { errorSchema } from '../auth/schemas';
 import { bucketOf, isTimeZone, taskBuckets } from '../leads/task-buckets';
 import { snoozeBodySchema } from '../../engine/lead/workspace-schemas';
+import { constantBodySchema, constantCategorySchema, constantCodeSchema, mailSwitchSchema, type ConstantCategory } from '../auth/admin-schemas';
+import { audit } from '../auth/audit';
+import type { Sql } from '../../db/client';
 
 const taskSchema = z.object({
   id: z.string(), leadId: z.string().nullable(), leadName: z.string().nullable(), ownerId: z.string().nullable(), ownerName: z.string().nullable(), kind: z.string(),
@@ -12,7 +16,23 @@ const taskSchema = z.object({
   bucket: z.enum(taskBuckets),
 });
 const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').default('UTC');
-const constantCategory = z.enum(['visit_type', 'visit_status', 'loss_reason', 'rejection_reason', 'product_interest', 'disqualify_reason']);
+const constantCategory = constantCategorySchema;
+const constantParams = z.object({ category: constantCategory, code: constantCodeSchema });
+interface ConstantRow { category: string; code: string; label: string; sort: number; active: boolean }
+const constantSchema = z.object({ category: z.string(), code: z.string(), label: z.string(), sort: z.number(), active: z.boolean() });
+
+/** How many records use a constant, and what they are called (a constant in use is deactivated, never deleted). */
+async function constantUse(sql: Sql, category: ConstantCategory, code: string): Promise<{ n: number; what: string }> {
+  const count = async (q: Promise<{ n: number }[]>) => (await q)[0]!.n;
+  switch (category) {
+    case 'visit_type': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from visits where type = ${code}`), what: 'visits' };
+    case 'visit_status': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from visits where status = ${code}`), what: 'visits' };
+    case 'loss_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from leads where lost_reason = ${code}`), what: 'lost leads' };
+    case 'rejection_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from offers where rejection_reason = ${code}`), what: 'rejected offers' };
+    case 'product_interest': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from leads where product_interest = ${code}`), what: 'leads' };
+    case 'disqualify_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from lead_events where type = 'disqualified' and context->>'reason' = ${code}`), what: 'disqualifications' };
+  }
+}
 
 /** The rep's inbox (tasks), the mail outbox, and the admin-editable constants. */
 export const workRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -100,24 +120,63 @@ export const workRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: adminOnly },
     schema: {
       tags: ['admin'], summary: 'Create or change a constant (codes are stable; deactivate instead of deleting)',
-      params: z.object({ category: constantCategory, code: z.string().regex(/^[a-z0-9_]{1,40}$/, 'lower-case letters, digits and _ only') }),
-      body: z.object({ label: z.string().trim().min(1).max(80), sort: z.number().int().min(0).max(10_000).default(0), active: z.boolean().default(true) }).strict(),
-      response: { 200: z.object({ category: z.string(), code: z.string(), label: z.string(), sort: z.number(), active: z.boolean() }) },
+      params: constantParams, body: constantBodySchema, response: { 200: constantSchema },
     },
   }, async (req) => {
     const { category, code } = req.params;
-    const [row] = await app.sql<{ category: string; code: string; label: string; sort: number; active: boolean }[]>`
-      insert into constants (category, code, label, sort, active) values (${category}, ${code}, ${req.body.label}, ${req.body.sort}, ${req.body.active})
-      on conflict (category, code) do update set label = excluded.label, sort = excluded.sort, active = excluded.active
-      returning category, code, label, sort, active`;
-    return row!;
+    return app.sql.begin(async (tx) => {
+      const [before] = await tx<ConstantRow[]>`select category, code, label, sort, active from constants where category = ${category} and code = ${code} for update`;
+      const [row] = await tx<ConstantRow[]>`
+        insert into constants (category, code, label, sort, active) values (${category}, ${code}, ${req.body.label}, ${req.body.sort}, ${req.body.active})
+        on conflict (category, code) do update set label = excluded.label, sort = excluded.sort, active = excluded.active
+        returning category, code, label, sort, active`;
+      const action = !before ? 'constant.created'
+        : before.active && !row!.active ? 'constant.deactivated'
+          : !before.active && row!.active ? 'constant.activated' : 'constant.updated';
+      const changed = !before || before.label !== row!.label || before.sort !== row!.sort || before.active !== row!.active;
+      if (changed) {
+        await audit(tx as unknown as Sql, {
+          actorId: req.user!.id, action, targetType: 'constant', targetId: `${category}/${code}`,
+          details: { category, code, ...(before ? { from: { label: before.label, sort: before.sort, active: before.active } } : {}), to: { label: row!.label, sort: row!.sort, active: row!.active } },
+        });
+      }
+      return row!;
+    });
+  });
+
+  app.delete('/api/constants/:category/:code', {
+    config: { access: adminOnly },
+    schema: {
+      tags: ['admin'], summary: 'Delete a constant no record uses (one in use is refused: deactivate it instead)',
+      params: constantParams, response: { 204: z.null(), 404: errorSchema, 409: errorSchema },
+    },
+  }, async (req, reply) => {
+    const { category, code } = req.params;
+    const [row] = await app.sql<ConstantRow[]>`select category, code, label, sort, active from constants where category = ${category} and code = ${code}`;
+    if (!row) throw notFound('constant');
+    const use = await constantUse(app.sql, category, code);
+    if (use.n > 0) throw conflict(`"${row.label}" is used by ${use.n} ${use.what}; deactivate it instead of deleting it`);
+    await app.sql`delete from constants where category = ${category} and code = ${code}`;
+    await audit(app.sql, { actorId: req.user!.id, action: 'constant.deleted', targetType: 'constant', targetId: `${category}/${code}`, details: { category, code, label: row.label } });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/settings/mail', {
+    config: { access: adminOnly },
+    schema: { tags: ['admin'], summary: 'Whether outgoing e-mail is switched on', response: { 200: z.object({ enabled: z.boolean() }) } },
+  }, async () => {
+    const [setting] = await app.sql<{ value: unknown }[]>`select value from settings where key = 'mail_enabled'`;
+    return { enabled: setting?.value !== false };
   });
 
   app.put('/api/settings/mail', {
     config: { access: adminOnly },
-    schema: { tags: ['admin'], summary: 'Switch all outgoing e-mail on or off', body: z.object({ enabled: z.boolean() }).strict(), response: { 200: z.object({ enabled: z.boolean() }) } },
+    schema: { tags: ['admin'], summary: 'Switch all outgoing e-mail on or off', body: mailSwitchSchema, response: { 200: z.object({ enabled: z.boolean() }) } },
   }, async (req) => {
+    const [before] = await app.sql<{ value: unknown }[]>`select value from settings where key = 'mail_enabled'`;
     await app.sql`insert into settings (key, value) values ('mail_enabled', ${app.sql.json(req.body.enabled)}) on conflict (key) do update set value = excluded.value, updated_at = now()`;
+    const wasOn = before?.value !== false;
+    if (wasOn !== req.body.enabled) await audit(app.sql, { actorId: req.user!.id, action: req.body.enabled ? 'mail.enabled' : 'mail.disabled', targetType: 'setting', targetId: 'mail_enabled', details: { from: wasOn, to: req.body.enabled } });
     return { enabled: req.body.enabled };
   });
 };
