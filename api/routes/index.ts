@@ -8,6 +8,7 @@ import { healthRoutes } from './health';
 import { leadFailureRoutes } from './lead-failures';
 import { leadRoutes } from './leads';
 import { pipelineRoutes } from './pipelines';
+import { reportRoutes } from './reports';
 import { ruleSetRoutes } from './rule-sets';
 import { savedViewRoutes } from './saved-views';
 import { smokeRoutes } from './smoke';
@@ -15,4 +16,4 @@ import { userRoutes } from './users';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes];

@@ -1,0 +1,46 @@
+import type { Sql } from '../../db/client';
+import type { AuthUser } from '../auth/types';
+import { reports, type Labels } from './definitions';
+import type { ReportFilters, ReportName } from './filters';
+import { buildTable, factsBehind, type Fact, type ReportTable } from './model';
+
+async function loadLabels(sql: Sql): Promise<Labels> {
+  const rows = await sql<{ category: string; code: string; label: string }[]>`
+    select category, code, label from constants where category in ('visit_type', 'rejection_reason') and active order by category, sort, code`;
+  const out: Labels = {};
+  for (const r of rows) (out[r.category] ??= new Map()).set(r.code, r.label);
+  return out;
+}
+
+/** A finder link for a cell, with the report's rep; none when a team is chosen (the finder has no team filter). */
+const finderLink = (f: ReportFilters) => (filters: Record<string, string>): string | null => {
+  if (f.team) return null;
+  const q = new URLSearchParams(filters);
+  if (f.rep && !q.has('owner')) q.set('owner', f.rep);
+  if (f.rep && q.get('owner') !== f.rep) return null;
+  return `/leads?${q.toString()}`;
+};
+
+const filtersOut = (f: ReportFilters) => ({ from: f.from, to: f.to, team: f.team, rep: f.rep, days: f.days, classes: f.classes });
+
+/** Runs a report: its tables, and whether it found nothing at all (the page then says so instead of drawing zeros). */
+export async function runReport(sql: Sql, user: AuthUser, name: ReportName, f: ReportFilters, now = new Date()) {
+  const def = reports[name];
+  const [facts, labels] = await Promise.all([def.facts(sql, user, f, now), loadLabels(sql)]);
+  const tables: ReportTable[] = def.tables(f, labels, facts).map((t) => buildTable(t, facts, finderLink(f)));
+  return { report: name, title: def.title, description: def.description(f), empty: facts.length === 0, filters: filtersOut(f), tables };
+}
+
+const itemOf = (x: Fact) => ({
+  kind: x.kind, id: x.id, leadId: x.leadId, accountId: x.accountId, label: x.label, repName: x.repName,
+  at: x.at ? x.at.toISOString() : null, detail: x.detail, value: x.value,
+});
+
+/** The leads, accounts, visits or offers behind one number of a report (its drill key), or null for a key it does not have. */
+export async function reportItems(sql: Sql, user: AuthUser, name: ReportName, f: ReportFilters, drill: string, now = new Date()) {
+  const def = reports[name];
+  const [facts, labels] = await Promise.all([def.facts(sql, user, f, now), loadLabels(sql)]);
+  const hit = factsBehind(def.tables(f, labels, facts), facts, drill);
+  if (!hit) return null;
+  return { title: hit.title, total: hit.facts.length, items: hit.facts.map(itemOf) };
+}
