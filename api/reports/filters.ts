@@ -1,36 +1,10 @@
-import { z } from 'zod';
 import type { Sql } from '../../db/client';
 import { leadScope, managedTeams } from '../auth/scope';
 import type { AuthUser } from '../auth/types';
 import { DomainError } from '../errors';
+import { IMPORTANT_ACCOUNT_CLASSES, type ReportFilterInput } from './schemas';
 
-/**
- * "Important" customers are the accounts of these classes (accounts.importance). A report may narrow or widen it
- * with `classes=A,B,C`; this is the default when it does not.
- */
-export const IMPORTANT_ACCOUNT_CLASSES = ['A', 'B'] as const;
-export const accountClasses = ['A', 'B', 'C'] as const;
-
-/** The reports, by the name in their URL. */
-export const reportNames = ['never-contacted', 'important-customers', 'conversion', 'visits', 'offers', 'overview'] as const;
-export type ReportName = (typeof reportNames)[number];
-
-const day = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, e.g. 2026-01-31')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real date');
-
-/** The filters every report takes: a period (dates, both inclusive), a team, a rep, and N days where a report asks "older than N days". */
-export const reportFilterSchema = z.object({
-  from: day.optional(),
-  to: day.optional(),
-  team: z.string().trim().min(1).max(80).optional(),
-  rep: z.string().trim().min(1).max(80).optional(),
-  days: z.coerce.number().int().min(1, 'must be at least 1').max(3650, 'must be at most 3650 (ten years)').optional(),
-  classes: z.union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean))
-    .pipe(z.array(z.enum(accountClasses, 'must be A, B or C')).min(1, 'name at least one class'))
-    .optional(),
-}).strict();
-export type ReportFilterInput = z.output<typeof reportFilterSchema>;
+export { reportFilterSchema, reportNames, type ReportName } from './schemas';
 
 /** Filters as a report runs with them: the period as [start, end) instants and the defaults filled in. */
 export interface ReportFilters {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { ReportTable } from './schemas';
 
 /**
  * One thing a report counts: a lead, an account, a visit, an offer or an order, with what the report groups it by
@@ -35,25 +35,6 @@ export interface TableDef {
   measures: Measure[];
   total?: boolean;
 }
-
-export const cellSchema = z.object({ value: z.number().nullable(), drill: z.string().nullable(), finder: z.string().nullable() });
-export const reportTableSchema = z.object({
-  id: z.string(), title: z.string(), rowLabel: z.string(),
-  columns: z.array(z.object({ key: z.string(), label: z.string(), kind: z.enum(['count', 'sum', 'rate']) })),
-  rows: z.array(z.object({ key: z.string(), label: z.string(), cells: z.record(z.string(), cellSchema) })),
-});
-export const reportResultSchema = z.object({
-  report: z.string(), title: z.string(), description: z.string(), empty: z.boolean(),
-  filters: z.object({ from: z.string(), to: z.string(), team: z.string().nullable(), rep: z.string().nullable(), days: z.number(), classes: z.array(z.string()) }),
-  tables: z.array(reportTableSchema),
-});
-export type ReportTable = z.infer<typeof reportTableSchema>;
-
-export const reportItemSchema = z.object({
-  kind: z.string(), id: z.string(), leadId: z.string().nullable(), accountId: z.string().nullable(), label: z.string(),
-  repName: z.string().nullable(), at: z.string().nullable(), detail: z.string().nullable(), value: z.number().nullable(),
-});
-export const reportItemsSchema = z.object({ title: z.string(), total: z.number(), items: z.array(reportItemSchema) });
 
 const TOTAL = '_total';
 

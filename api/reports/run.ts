@@ -2,7 +2,8 @@ import type { Sql } from '../../db/client';
 import type { AuthUser } from '../auth/types';
 import { reports, type Labels } from './definitions';
 import type { ReportFilters, ReportName } from './filters';
-import { buildTable, factsBehind, type Fact, type ReportTable } from './model';
+import { buildTable, factsBehind, type Fact } from './model';
+import type { ReportTable } from './schemas';
 
 async function loadLabels(sql: Sql): Promise<Labels> {
   const rows = await sql<{ category: string; code: string; label: string }[]>`

@@ -6,7 +6,7 @@ import { DomainError } from '../errors';
 import { safeCell } from '../leads/finder';
 import { reports } from '../reports/definitions';
 import { reportFilterSchema, reportNames, resolveFilters } from '../reports/filters';
-import { reportItemsSchema, reportResultSchema } from '../reports/model';
+import { reportItemsSchema, reportResultSchema } from '../reports/schemas';
 import { reportItems, runReport } from '../reports/run';
 
 const params = z.object({ report: z.enum(reportNames, `must be one of ${reportNames.join(', ')}`) });

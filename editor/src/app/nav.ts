@@ -1,5 +1,5 @@
 import {
-  IconBolt, IconBuildingSkyscraper, IconChecklist, IconHome, IconInbox, IconLayoutKanban, IconListSearch,
+  IconBolt, IconBuildingSkyscraper, IconChartBar, IconChecklist, IconHome, IconInbox, IconLayoutKanban, IconListSearch,
   IconMail, IconRoute, IconSettings, IconUsersGroup,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
@@ -12,6 +12,7 @@ const item = {
   leads: { to: '/leads', label: 'Leads', icon: IconListSearch, description: 'Find and filter leads' },
   board: { to: '/board', label: 'Board', icon: IconLayoutKanban, description: 'Open leads by stage' },
   accounts: { to: '/accounts', label: 'Accounts', icon: IconBuildingSkyscraper, description: 'Companies and their contacts' },
+  reports: { to: '/reports', label: 'Reports', icon: IconChartBar, description: 'Where sales stand: contacts, visits, offers, orders' },
   team: { to: '/team', label: 'Team', icon: IconUsersGroup, description: 'Your teams and their pipeline' },
   pipelines: { to: '/pipelines', label: 'Pipelines', icon: IconRoute, description: 'Design the lead pipelines' },
   rules: { to: '/rules', label: 'Rules', icon: IconChecklist, description: 'Scoring, routing and reminder rules' },
@@ -23,9 +24,9 @@ const item = {
 /** The navbar of each role, in order; the first entry is where the role lands after sign-in. */
 export const navByRole: Record<string, NavItem[]> = {
   rep: [item.work, item.inbox, item.leads, item.board, item.accounts],
-  manager: [item.team, item.work, item.inbox, item.leads, item.board, item.accounts],
-  ops: [item.pipelines, item.rules, item.live, item.leads, item.accounts, item.inbox, item.outbox],
-  admin: [item.admin, item.pipelines, item.rules, item.live, item.leads, item.accounts, item.team, item.outbox],
+  manager: [item.team, item.work, item.inbox, item.leads, item.board, item.accounts, item.reports],
+  ops: [item.pipelines, item.rules, item.live, item.leads, item.accounts, item.reports, item.inbox, item.outbox],
+  admin: [item.admin, item.pipelines, item.rules, item.live, item.leads, item.accounts, item.team, item.reports, item.outbox],
 };
 
 export const navFor = (role: string): NavItem[] => navByRole[role] ?? [item.work, item.inbox, item.leads];

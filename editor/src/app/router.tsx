@@ -31,8 +31,18 @@ const RuleSetEditor = lazy(() => import('../rules/RuleSetEditor').then((m) => ({
 const AccountPage = lazy(() => import('../features/accounts/components/AccountPage').then((m) => ({ default: m.AccountPage })));
 const AccountsPage = lazy(() => import('../features/accounts/components/AccountsPage').then((m) => ({ default: m.AccountsPage })));
 const AdminPage = lazy(() => import('../features/admin/components/AdminPage').then((m) => ({ default: m.AdminPage })));
+const AdminLayout = lazy(() => import('../features/admin/components/AdminLayout').then((m) => ({ default: m.AdminLayout })));
+const UsersPage = lazy(() => import('../features/admin/components/UsersPage').then((m) => ({ default: m.UsersPage })));
+const TeamsPage = lazy(() => import('../features/admin/components/TeamsPage').then((m) => ({ default: m.TeamsPage })));
+const ApiKeysPage = lazy(() => import('../features/admin/components/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
+const ConstantsPage = lazy(() => import('../features/admin/components/ConstantsPage').then((m) => ({ default: m.ConstantsPage })));
+const MailPage = lazy(() => import('../features/admin/components/MailPage').then((m) => ({ default: m.MailPage })));
+const AuditPage = lazy(() => import('../features/admin/components/AuditPage').then((m) => ({ default: m.AuditPage })));
+const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const BoardPage = lazy(() => import('../features/board/components/BoardPage').then((m) => ({ default: m.BoardPage })));
 const TeamPage = lazy(() => import('../features/team/components/TeamPage').then((m) => ({ default: m.TeamPage })));
+const ReportsPage = lazy(() => import('../features/reports/components/ReportsPage').then((m) => ({ default: m.ReportsPage })));
+const ReportPage = lazy(() => import('../features/reports/components/ReportPage').then((m) => ({ default: m.ReportPage })));
 const LiveView = lazy(() => import('../live/LiveView').then((m) => ({ default: m.LiveView })));
 
 /** Signed in: the shell around the page. Not signed in: the sign-in form at the same URL, which then shows the page. */
@@ -81,7 +91,22 @@ export const routes: RouteObject[] = [
       { path: 'accounts', element: <AccountsPage /> },
       { path: 'accounts/:id', element: <AccountPage /> },
       { path: 'team', element: <TeamPage /> },
-      { path: 'admin', element: <AdminPage /> },
+      { path: 'reports', element: <ReportsPage /> },
+      { path: 'reports/:report', element: <ReportPage /> },
+      {
+        path: 'admin',
+        element: <AdminLayout />,
+        children: [
+          { index: true, element: <AdminPage /> },
+          { path: 'users', element: <UsersPage /> },
+          { path: 'teams', element: <TeamsPage /> },
+          { path: 'api-keys', element: <ApiKeysPage /> },
+          { path: 'constants', element: <ConstantsPage /> },
+          { path: 'mail', element: <MailPage /> },
+          { path: 'audit', element: <AuditPage /> },
+        ],
+      },
+      { path: 'settings', element: <SettingsPage /> },
       { path: 'outbox', element: <OutboxPage /> },
       {
         element: <Legacy />,
