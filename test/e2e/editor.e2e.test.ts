@@ -53,13 +53,20 @@ async function dropFromPalette(type: string, fx: number, fy: number) {
 }
 
 async function connect(from: Locator, to: Locator) {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2 - 20, b.y + b.height / 2, { steps: 8 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
-  await page.mouse.up();
+  const edges = page.locator('.react-flow__edge');
+  const before = await edges.count();
+  // A busy machine can drop a pointer gesture (the canvas was still settling): try the gesture again, at most twice.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const a = (await from.boundingBox())!;
+    const b = (await to.boundingBox())!;
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2 - 20, b.y + b.height / 2, { steps: 8 });
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const connected = await expect.poll(() => edges.count(), { timeout: 3_000 }).toBeGreaterThan(before).then(() => true, () => false);
+    if (connected) return;
+  }
 }
 const targetOf = (nodeId: string) => page.locator(`.react-flow__node[data-id="${nodeId}"] .react-flow__handle.target`);
 const sourceOf = (nodeId: string, branch = 'next') => page.getByTestId(`handle-${nodeId}-${branch}`);
