@@ -1,3 +1,4 @@
 // Every workflow the worker registers. This file is the entry of the workflow bundle: deterministic code only.
 export { smokeWorkflow } from './smoke/workflow';
 export { leadWorkflow } from './lead/workflow';
+export { digestWorkflow } from './digest/workflow';

@@ -8,6 +8,7 @@ import { ensureDefaultPipeline } from '../db/pipelines';
 import { ensureDefaultRuleSets } from '../db/rule-sets';
 import { loadDemoHistory } from '../db/demo-history';
 import { ensureConstants, loadDemoData } from '../db/seed';
+import { ensureDigestSchedule } from '../workers/digest/schedule';
 import { createLeadflowWorker } from '../workers/worker';
 import type { Config } from './config';
 import { ensureWritableDataDir } from './data-dir';
@@ -111,6 +112,13 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
         if (w.getState() === 'RUNNING') w.shutdown();
         await workerDone;
       });
+      // The hourly daily-digest schedule; created or brought up to date by every worker start.
+      const scheduler = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+      try {
+        await ensureDigestSchedule(scheduler.client, config.TEMPORAL_TASK_QUEUE);
+      } finally {
+        await scheduler.close();
+      }
     }
 
     let app: FastifyInstance | undefined;

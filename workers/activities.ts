@@ -1,5 +1,6 @@
 import { createCustomActivities } from './custom.activity';
 import type { ActivityDeps } from './deps';
+import { createDigestActivities } from './digest/digest.activity';
 import { createCaptureActivities } from './lead/capture.activity';
 import { createReminderActivities } from './lead/reminder.activity';
 import { createRepActionActivities } from './lead/rep-actions.activity';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities(deps),
     ...createRepActionActivities(deps),
     ...createCustomActivities(deps),
+    ...createDigestActivities(deps),
   };
 }
 

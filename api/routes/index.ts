@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './api-keys';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { boardRoutes } from './board';
+import { digestRoutes } from './digest';
 import { healthRoutes } from './health';
 import { leadFailureRoutes } from './lead-failures';
 import { leadRoutes } from './leads';
@@ -16,4 +17,4 @@ import { userRoutes } from './users';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, digestRoutes];

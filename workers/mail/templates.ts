@@ -1,7 +1,10 @@
 import { Liquid } from 'liquidjs';
 
-/** E-mail templates with merge fields (liquid). Subjects and bodies are plain text; links point into the app. */
-export const templates: Record<string, { subject: string; text: string }> = {
+/**
+ * E-mail templates with merge fields (liquid). Subjects and bodies are plain text; links point into the app.
+ * A template may add an HTML body, rendered with every output HTML-escaped.
+ */
+export const templates: Record<string, { subject: string; text: string; html?: string }> = {
   assignment: {
     subject: 'New lead for you: {{ lead.name }}{% if lead.company %} ({{ lead.company }}){% endif %}',
     text: `Hello {{ recipient.name }},
@@ -21,7 +24,7 @@ Please get in touch within 2 days: {{ app_url }}/leads/{{ lead.id }}
     subject: 'Reminder: {{ lead.name }} has not been contacted yet',
     text: `Hello {{ recipient.name }},
 
-{{ lead.name }}{% if lead.company %} from {{ lead.company }}{% endif %} has been waiting since {{ lead.created_at | date: "%Y-%m-%d" }}.
+{{ lead.name }}{% if lead.company %} from {{ lead.company }}{% endif %} has been waiting since {{ lead.created_at | date: "%Y-%m-%d", digest.timeZone }}.
 Log a visit or a call when you have been in touch: {{ app_url }}/leads/{{ lead.id }}
 `,
   },
@@ -37,7 +40,7 @@ Reassign it or follow up: {{ app_url }}/leads/{{ lead.id }}
     subject: 'Unassigned lead: {{ lead.name }} has no owner yet',
     text: `Hello {{ recipient.name }},
 
-{{ lead.name }}{% if lead.company %} from {{ lead.company }}{% endif %} has been waiting since {{ lead.created_at | date: "%Y-%m-%d" }} and no rep of your team could take it yet.
+{{ lead.name }}{% if lead.company %} from {{ lead.company }}{% endif %} has been waiting since {{ lead.created_at | date: "%Y-%m-%d", digest.timeZone }} and no rep of your team could take it yet.
 It is routed again as soon as a rep has room; you can also assign it now: {{ app_url }}/leads/{{ lead.id }}
 `,
   },
@@ -58,6 +61,62 @@ the offer sent to {{ lead.name }}{% if lead.company %} ({{ lead.company }}){% en
 If you would like to talk to someone, just reply to this e-mail.
 `,
   },
+  digest: {
+    subject: 'Your day{% if digest.team %} and your team{% endif %}, {{ digest.localDate }}: {{ digest.today.size }} due today, {{ digest.overdueYesterday.size | plus: digest.overdueEarlier.size }} overdue',
+    text: `Hello {{ digest.name }},
+
+here is your digest for {{ digest.localDate }}.
+
+Contact today ({{ digest.today.size }}):
+{% for t in digest.today %}  - {{ t.title }}{% if t.leadName %}: {{ t.leadName }}{% if t.company %} ({{ t.company }}){% endif %}{% endif %}{% if t.leadId %} {{ app_url }}/leads/{{ t.leadId }}{% endif %}
+{% else %}  nothing due today
+{% endfor %}
+Forgotten yesterday ({{ digest.overdueYesterday.size }}):
+{% for t in digest.overdueYesterday %}  - {{ t.title }}{% if t.leadName %}: {{ t.leadName }}{% if t.company %} ({{ t.company }}){% endif %}{% endif %}{% if t.leadId %} {{ app_url }}/leads/{{ t.leadId }}{% endif %}
+{% else %}  nothing
+{% endfor %}
+Still open from last week and earlier ({{ digest.overdueEarlier.size }}):
+{% for t in digest.overdueEarlier %}  - {{ t.title }}{% if t.leadName %}: {{ t.leadName }}{% if t.company %} ({{ t.company }}){% endif %}{% endif %}, due {{ t.dueAt | date: "%Y-%m-%d", digest.timeZone }}{% if t.leadId %} {{ app_url }}/leads/{{ t.leadId }}{% endif %}
+{% else %}  nothing
+{% endfor %}
+No contact for a week ({{ digest.notContacted.size }}):
+{% for l in digest.notContacted %}  - {{ l.leadName }}{% if l.company %} ({{ l.company }}){% endif %}, {{ l.stage }}, last contact {% if l.lastContactAt %}{{ l.lastContactAt | date: "%Y-%m-%d", digest.timeZone }}{% else %}never{% endif %} {{ app_url }}/leads/{{ l.leadId }}
+{% else %}  nobody
+{% endfor %}
+Offers awaiting confirmation ({{ digest.offersAwaiting.size }}):
+{% for o in digest.offersAwaiting %}  - {{ o.leadName }}{% if o.company %} ({{ o.company }}){% endif %}: offer v{{ o.version }}, {{ o.total }} {{ o.currency }}{% if o.sentAt %}, sent {{ o.sentAt | date: "%Y-%m-%d", digest.timeZone }}{% endif %} {{ app_url }}/leads/{{ o.leadId }}
+{% else %}  none
+{% endfor %}{% if digest.team %}
+Your team:
+{% for r in digest.team.reps %}  - {{ r.name }}: {{ r.dueToday }} due today, {{ r.overdue }} overdue, {{ r.notContacted }} without contact for a week, {{ r.offersAwaiting }} offers awaiting confirmation
+{% else %}  no reps
+{% endfor %}  Leads waiting for an owner: {{ digest.team.unassigned }}
+{% endif %}
+Open your work: {{ app_url }}/work
+`,
+    html: `<!doctype html>
+<html><body style="font-family: sans-serif; line-height: 1.4">
+<p>Hello {{ digest.name }},</p>
+<p>here is your digest for <strong>{{ digest.localDate }}</strong>.</p>
+<h3>Contact today ({{ digest.today.size }})</h3>
+<ul>{% for t in digest.today %}<li>{% if t.leadId %}<a href="{{ app_url }}/leads/{{ t.leadId }}">{{ t.title }}{% if t.leadName %}: {{ t.leadName }}{% endif %}</a>{% else %}{{ t.title }}{% endif %}{% if t.company %} ({{ t.company }}){% endif %}</li>{% else %}<li>nothing due today</li>{% endfor %}</ul>
+<h3>Forgotten yesterday ({{ digest.overdueYesterday.size }})</h3>
+<ul>{% for t in digest.overdueYesterday %}<li>{% if t.leadId %}<a href="{{ app_url }}/leads/{{ t.leadId }}">{{ t.title }}{% if t.leadName %}: {{ t.leadName }}{% endif %}</a>{% else %}{{ t.title }}{% endif %}</li>{% else %}<li>nothing</li>{% endfor %}</ul>
+<h3>Still open from last week and earlier ({{ digest.overdueEarlier.size }})</h3>
+<ul>{% for t in digest.overdueEarlier %}<li>{% if t.leadId %}<a href="{{ app_url }}/leads/{{ t.leadId }}">{{ t.title }}{% if t.leadName %}: {{ t.leadName }}{% endif %}</a>{% else %}{{ t.title }}{% endif %}, due {{ t.dueAt | date: "%Y-%m-%d", digest.timeZone }}</li>{% else %}<li>nothing</li>{% endfor %}</ul>
+<h3>No contact for a week ({{ digest.notContacted.size }})</h3>
+<ul>{% for l in digest.notContacted %}<li><a href="{{ app_url }}/leads/{{ l.leadId }}">{{ l.leadName }}</a>{% if l.company %} ({{ l.company }}){% endif %}, {{ l.stage }}, last contact {% if l.lastContactAt %}{{ l.lastContactAt | date: "%Y-%m-%d", digest.timeZone }}{% else %}never{% endif %}</li>{% else %}<li>nobody</li>{% endfor %}</ul>
+<h3>Offers awaiting confirmation ({{ digest.offersAwaiting.size }})</h3>
+<ul>{% for o in digest.offersAwaiting %}<li><a href="{{ app_url }}/leads/{{ o.leadId }}">{{ o.leadName }}</a>: offer v{{ o.version }}, {{ o.total }} {{ o.currency }}</li>{% else %}<li>none</li>{% endfor %}</ul>
+{% if digest.team %}<h3>Your team</h3>
+<table cellpadding="4"><tr><th align="left">Rep</th><th>Due today</th><th>Overdue</th><th>No contact for a week</th><th>Offers awaiting confirmation</th></tr>
+{% for r in digest.team.reps %}<tr><td>{{ r.name }}</td><td align="right">{{ r.dueToday }}</td><td align="right">{{ r.overdue }}</td><td align="right">{{ r.notContacted }}</td><td align="right">{{ r.offersAwaiting }}</td></tr>{% endfor %}
+</table>
+<p>Leads waiting for an owner: {{ digest.team.unassigned }}</p>{% endif %}
+<p><a href="{{ app_url }}/work">Open your work</a></p>
+</body></html>
+`,
+  },
   thank_you: {
     subject: 'Thank you for your time, {{ lead.name }}',
     text: `Hello {{ lead.name }},
@@ -68,17 +127,21 @@ thank you for meeting {{ owner.name | default: "us" }}. We will follow up with t
 };
 
 const liquid = new Liquid({ strictFilters: true, strictVariables: false });
-const compiled = new Map<string, { subject: ReturnType<Liquid['parse']>; text: ReturnType<Liquid['parse']> }>();
+const htmlLiquid = new Liquid({ strictFilters: true, strictVariables: false, outputEscape: 'escape' });
+type Parsed = ReturnType<Liquid['parse']>;
+const compiled = new Map<string, { subject: Parsed; text: Parsed; html?: Parsed }>();
 
 /** Renders a template by name; unknown names are a programming error in the pipeline (non-retryable upstream). */
-export async function renderTemplate(name: string, vars: Record<string, unknown>): Promise<{ subject: string; text: string }> {
+export async function renderTemplate(name: string, vars: Record<string, unknown>): Promise<{ subject: string; text: string; html?: string }> {
   const t = templates[name];
   if (!t) throw new Error(`unknown e-mail template "${name}" (known: ${Object.keys(templates).join(', ')})`);
   let c = compiled.get(name);
   if (!c) {
-    c = { subject: liquid.parse(t.subject), text: liquid.parse(t.text) };
+    c = { subject: liquid.parse(t.subject), text: liquid.parse(t.text), html: t.html ? htmlLiquid.parse(t.html) : undefined };
     compiled.set(name, c);
   }
-  const [subject, text] = await Promise.all([liquid.render(c.subject, vars), liquid.render(c.text, vars)]);
-  return { subject: String(subject).trim(), text: String(text) };
+  const [subject, text, html] = await Promise.all([
+    liquid.render(c.subject, vars), liquid.render(c.text, vars), c.html ? htmlLiquid.render(c.html, vars) : undefined,
+  ]);
+  return { subject: String(subject).trim(), text: String(text), ...(html === undefined ? {} : { html: String(html) }) };
 }
