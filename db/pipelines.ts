@@ -96,12 +96,12 @@ export async function savePipelineDraft(sql: Sql, pipelineId: string, name: stri
 }
 
 /** Leads of a pipeline counted per node and per stage, open vs closed (won, lost, disqualified). */
-export async function countLeadsByNode(sql: Sql, pipelineId: string): Promise<{ nodeId: string | null; stage: string; open: number; closed: number }[]> {
+export async function countLeadsByNode(sql: Sql, pipelineId: string, visible?: postgres.PendingQuery<postgres.Row[]>): Promise<{ nodeId: string | null; stage: string; open: number; closed: number }[]> {
   const rows = await sql<{ node_id: string | null; stage: string; open: number; closed: number }[]>`
     select node_id, stage,
            count(*) filter (where status not in ('won', 'lost', 'disqualified'))::int as open,
            count(*) filter (where status in ('won', 'lost', 'disqualified'))::int as closed
-    from leads where pipeline_id = ${pipelineId}
+    from leads where pipeline_id = ${pipelineId} and ${visible ?? sql`true`}
     group by node_id, stage order by stage, node_id`;
   return rows.map((r) => ({ nodeId: r.node_id, stage: r.stage, open: r.open, closed: r.closed }));
 }

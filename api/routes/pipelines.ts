@@ -1,5 +1,5 @@
 import { leadScope } from '../auth/scope';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -45,8 +45,9 @@ async function validateDraft(app: FastifyInstance, draft: unknown): Promise<Pipe
   return checkRuleSetReferences(app.sql, result.doc);
 }
 
-async function liveCounts(app: FastifyInstance, pipelineId: string): Promise<LiveCounts> {
-  const [rows, latest] = await Promise.all([countLeadsByNode(app.sql, pipelineId), getLatestPublishedPipeline(app.sql, pipelineId)]);
+/** Counts of the leads the viewer may see (the same scope as the lists behind them), so a count and its list agree. */
+async function liveCounts(app: FastifyInstance, pipelineId: string, user: FastifyRequest['user']): Promise<LiveCounts> {
+  const [rows, latest] = await Promise.all([countLeadsByNode(app.sql, pipelineId, leadScope(app.sql, user)), getLatestPublishedPipeline(app.sql, pipelineId)]);
   const nodes = new Map<string, { open: number; closed: number }>();
   const stages = new Map<string, { open: number; closed: number }>();
   const total = { open: 0, closed: 0 };
@@ -227,7 +228,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/pipelines/:id/live', {
     config: { access: anyUser },
     schema: { tags: ['pipelines'], summary: 'Leads of the pipeline per node and per stage, open vs closed', params: pipelineIdParams, response: { 200: liveCountsSchema } },
-  }, async (req) => liveCounts(app, req.params.id));
+  }, async (req) => liveCounts(app, req.params.id, req.user));
 
   app.get('/api/pipelines/:id/live/stream', {
     config: { access: anyUser },
@@ -243,7 +244,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
       if (closed || busy) return;
       busy = true;
       try {
-        const counts = await liveCounts(app, req.params.id);
+        const counts = await liveCounts(app, req.params.id, req.user);
         const key = JSON.stringify({ ...counts, at: '' });
         if (key !== last) {
           last = key;

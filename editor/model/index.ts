@@ -8,3 +8,5 @@ export * from './layout';
 export * from './rules';
 export * from './json-schema';
 export * from './draft-storage';
+export * from './designer-key';
+export * from './live';

@@ -42,3 +42,49 @@ export function applyProblems(nodes: FlowNode[], edges: FlowEdge[], problems: re
     general: idx.general,
   };
 }
+
+/** A problem said in words: where it is (a node by its label, a connection by its ends, or the pipeline) and what is wrong. */
+export interface ProblemInWords { where: string; what: string; nodeId?: string; edgeId?: string }
+
+const words = (field: string) => field.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+
+/** Zod's shape messages in plain words ("Invalid input: expected string, received undefined" → "is missing"). */
+function plain(message: string): string {
+  if (/received undefined/.test(message) || /^Required$/.test(message)) return 'is missing';
+  const small = /Too small: expected (?:string|array) to have >=?(\d+)/.exec(message);
+  if (small) return small[1] === '1' ? 'must not be empty' : `needs at least ${small[1]}`;
+  const wrong = /Invalid input: expected (\w+), received (\w+)/.exec(message);
+  if (wrong) return `should be ${wrong[1] === 'string' ? 'text' : wrong[1]}, not ${wrong[2] === 'string' ? 'text' : wrong[2]}`;
+  const option = /Invalid option: expected one of (.+)$/.exec(message);
+  if (option) return `must be one of ${option[1]!.replace(/\|/g, ', ')}`;
+  return message;
+}
+
+/**
+ * Each problem with its place named as the user sees it on the canvas.
+ * @example problemsInWords([{ path: 'nodes[1].config.ruleSetId', nodeId: 'score', message: 'Required' }], nodes, edges)
+ *   // [{ where: 'Score lead (score)', what: 'rule set id is missing', nodeId: 'score' }]
+ */
+export function problemsInWords(
+  problems: readonly Problem[],
+  nodes: readonly { id: string; data: { label?: string } }[],
+  edges: readonly { id: string; source: string; target: string; sourceHandle?: string | null }[],
+): ProblemInWords[] {
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  const edgeById = new Map(edges.map((e) => [e.id, e]));
+  const nameOf = (id: string) => {
+    const label = nodeById.get(id)?.data.label;
+    return label && label !== id ? `${label} (${id})` : id;
+  };
+  return problems.map((p) => {
+    const field = /\.config\.([A-Za-z0-9_]+)/.exec(p.path)?.[1];
+    const what = field ? `${words(field)} ${plain(p.message)}` : plain(p.message);
+    if (p.edgeId) {
+      const e = edgeById.get(p.edgeId);
+      const branch = e?.sourceHandle && e.sourceHandle !== 'next' ? ` (${e.sourceHandle})` : '';
+      return { where: e ? `Connection ${nameOf(e.source)} → ${nameOf(e.target)}${branch}` : `Connection ${p.edgeId}`, what, edgeId: p.edgeId };
+    }
+    if (p.nodeId) return { where: nameOf(p.nodeId), what, nodeId: p.nodeId };
+    return { where: 'Pipeline', what };
+  });
+}

@@ -160,6 +160,8 @@ describe('editor end to end', () => {
 
     await page.getByRole('button', { name: 'Auto layout' }).click();
     await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('dialog').getByLabel('Note for this version').fill('hot leads wait for the close');
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish version' }).click();
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toMatch(/Published version 2/);
     await expect.poll(() => page.locator('.flow-node.has-problem').count()).toBe(0);
     await shot(page, '07-published');
@@ -184,8 +186,8 @@ describe('editor end to end', () => {
     await eventually(async () => (await stack.db.sql`select 1 from leads where email = 'greta@example-gmbh.de' and stage = 'hot-leads'`).length > 0, 30_000);
     const [{ id: leadId }] = await stack.db.sql<{ id: string }[]>`select id from leads where email = 'greta@example-gmbh.de'`;
     const chip = page.getByTestId('stage-hot-leads');
-    await chip.waitFor({ timeout: 10_000 });
-    expect(await chip.locator('.stage-count').textContent()).toBe('1');
+    // Every stage of the pipeline is listed from the start (0 when empty); the count turns 1 when the lead arrives.
+    await expect.poll(() => chip.locator('.stage-count').textContent(), { timeout: 10_000 }).toBe('1');
     await expect.poll(async () => {
       const badges = await page.locator('.count-badge').allTextContents();
       return badges.map((b) => b.trim()).filter((b) => b.startsWith('1')).length;

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { defaultPipeline } from '../../engine/pipeline/default-pipeline';
 import { validatePipeline } from '../../engine/pipeline/validate';
 import {
-  applyProblems, autoLayout, clearDraft, copySelection, emptyHistory, indexProblems, loadDraft, outputHandles, pasteClipboard,
-  problemsIntroducedByDelete, record, redo, storeDraft, toDocument, toFlow, undo, uniqueId, type FlowNode, type KeyValueStorage,
+  applyProblems, autoLayout, clearDraft, copySelection, designerKey, emptyHistory, indexProblems, loadDraft, outputHandles, pasteClipboard,
+  problemsInWords, problemsIntroducedByDelete, record, redo, stageOrder, stagesInOrder, storeDraft, toDocument, toFlow, undo, uniqueId,
+  whyNotWritable, type FlowNode, type KeyValueStorage,
 } from '../../editor/model';
 
 const meta = { id: defaultPipeline.id, name: defaultPipeline.name, description: defaultPipeline.description };
@@ -153,5 +154,87 @@ describe('auto layout and local drafts', () => {
     expect(loadDraft(storage, 'pipeline', 'other')).toBeUndefined();
     clearDraft(storage, 'pipeline', 'default');
     expect(loadDraft(storage, 'pipeline', 'default')).toBeUndefined();
+  });
+});
+
+describe('designer state keyed by pipeline', () => {
+  const memStorage = (): KeyValueStorage & { mem: Map<string, string> } => {
+    const mem = new Map<string, string>();
+    return { mem, getItem: (k) => mem.get(k) ?? null, setItem: (k, v) => void mem.set(k, v), removeItem: (k) => void mem.delete(k) };
+  };
+
+  it('names drafts, versions and live views of each pipeline apart', () => {
+    const keys = [designerKey('a'), designerKey('b'), designerKey('a', 2), designerKey('a', 3), designerKey('a', 'live')];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(designerKey('a', 'draft')).toBe(designerKey('a'));
+  });
+
+  it('refuses to save while loading, when another graph is shown, or read-only, and says why', () => {
+    const ok = { shownKey: designerKey('b'), wantedKey: designerKey('b'), loading: false, readOnly: false, shownDocId: 'b', pipelineId: 'b' };
+    expect(whyNotWritable(ok)).toBeUndefined();
+    expect(whyNotWritable({ ...ok, loading: true })).toMatch(/"b" is still loading/);
+    // Pipeline A's graph is still in the store while B's page is open: saving would write A's graph over B.
+    expect(whyNotWritable({ ...ok, shownKey: designerKey('a'), shownDocId: 'a' })).toMatch(/not pipeline "b"/);
+    expect(whyNotWritable({ ...ok, shownKey: undefined, shownDocId: '' })).toMatch(/not pipeline "b"/);
+    expect(whyNotWritable({ ...ok, shownDocId: 'a' })).toMatch(/not pipeline "b"/);
+    // A published version of the same pipeline is not its draft.
+    expect(whyNotWritable({ ...ok, shownKey: designerKey('b', 1) })).toMatch(/not pipeline "b"/);
+    expect(whyNotWritable({ ...ok, readOnly: true })).toMatch(/read-only/);
+  });
+
+  it('never keeps one pipeline\'s graph as another\'s local draft, and never offers one written under the wrong key', () => {
+    const storage = memStorage();
+    expect(storeDraft(storage, 'pipeline', 'b', { id: 'a', name: 'A' })).toBe(false);
+    expect(loadDraft(storage, 'pipeline', 'b')).toBeUndefined();
+    expect(storeDraft(storage, 'pipeline', 'b', { id: 'b', name: 'B' })).toBe(true);
+    expect(loadDraft<{ name: string }>(storage, 'pipeline', 'b')?.doc.name).toBe('B');
+    expect(loadDraft(storage, 'pipeline', 'a')).toBeUndefined();
+    // A draft stored under b's key by an older editor, naming pipeline a.
+    storage.mem.set('leadflow:draft:pipeline:b', JSON.stringify({ doc: { id: 'a', name: 'A' }, changedAt: '2024-01-01T00:00:00.000Z' }));
+    expect(loadDraft(storage, 'pipeline', 'b')).toBeUndefined();
+  });
+});
+
+describe('problems in words', () => {
+  it('names the node by its label, the connection by its ends and the field in words', () => {
+    const { nodes, edges } = toFlow(defaultPipeline);
+    const words = problemsInWords([
+      { path: 'nodes[1].config.ruleSetId', nodeId: 'score', message: 'Invalid input: expected string, received undefined' },
+      { path: 'edges[3]', edgeId: 'e4', message: 'the edge points at a node that does not exist' },
+      { path: 'nodes', message: 'the pipeline has no end: add a won and a lost end' },
+      { path: 'nodes[2].config.name', nodeId: 'qualification', message: 'Too small: expected string to have >=1 characters' },
+    ], nodes, edges);
+    const score = nodes.find((n) => n.id === 'score')!.data.label;
+    expect(words[0]).toEqual({ where: `${score} (score)`, what: 'rule set id is missing', nodeId: 'score' });
+    expect(words[1]!.where).toMatch(/^Connection .*hot.* → .* \(call\)$/);
+    expect(words[1]!.edgeId).toBe('e4');
+    expect(words[2]).toEqual({ where: 'Pipeline', what: 'the pipeline has no end: add a won and a lost end' });
+    expect(words[3]!.what).toBe('name must not be empty');
+    expect(words.map((w) => w.what).join(' ')).not.toMatch(/Invalid input|received undefined|>=/);
+  });
+});
+
+describe('live view stages', () => {
+  it('lists the default pipeline\'s stages in the order a lead meets them', () => {
+    const order = stageOrder(defaultPipeline);
+    expect(order.indexOf('qualification')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('qualification')).toBeLessThan(order.indexOf('offer'));
+    expect(new Set(order).size).toBe(order.length);
+    const stageNames = defaultPipeline.nodes.filter((n) => n.type === 'stage').map((n) => (n.config as { name: string }).name);
+    expect([...order].sort()).toEqual([...new Set(stageNames)].sort());
+  });
+
+  it('shows every stage in pipeline order with zero for empty ones, unknown stages after', () => {
+    const counts = [
+      { stage: 'offer', open: 2, closed: 1 },
+      { stage: 'legacy', open: 1, closed: 0 },
+      { stage: 'nurturing', open: 0, closed: 4 },
+    ];
+    expect(stagesInOrder(counts, ['qualification', 'nurturing', 'offer'])).toEqual([
+      { stage: 'qualification', open: 0, closed: 0 },
+      { stage: 'nurturing', open: 0, closed: 4 },
+      { stage: 'offer', open: 2, closed: 1 },
+      { stage: 'legacy', open: 1, closed: 0 },
+    ]);
   });
 });

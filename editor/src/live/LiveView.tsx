@@ -1,9 +1,9 @@
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { Alert, Badge, Button, Group, NativeSelect, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { IconBolt } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import type { DraftDocument, FlowEdge, FlowNode } from '../../model';
+import { designerKey, stageOrder, stagesInOrder, type DraftDocument, type FlowEdge, type FlowNode } from '../../model';
 import { api, ApiError } from '../lib/api';
 import { useApi } from '../lib/session';
 import { nodeTypes } from '../pipeline/FlowNodes';
@@ -45,6 +45,9 @@ function useLiveCounts(pipelineId: string): { live?: Live; mode: string } {
   return { live, mode };
 }
 
+const noNodes: FlowNode[] = [];
+const noEdges: FlowEdge[] = [];
+
 export function LiveView({ pipelineId }: { pipelineId: string }) {
   return (
     <ReactFlowProvider>
@@ -56,12 +59,18 @@ export function LiveView({ pipelineId }: { pipelineId: string }) {
 function LiveInner({ pipelineId }: { pipelineId: string }) {
   const base = `/api/pipelines/${encodeURIComponent(pipelineId)}`;
   const [version, setVersion] = useState<number | null>();
+  const [order, setOrder] = useState<string[]>([]);
   const [error, setError] = useState<string>();
   const [selection, setSelection] = useState<{ kind: 'node' | 'stage'; id: string }>();
   const [leadId, setLeadId] = useState<string>();
   const { live, mode } = useLiveCounts(pipelineId);
-  const nodes = usePipelineStore((s) => s.nodes);
-  const edges = usePipelineStore((s) => s.edges);
+  const key = designerKey(pipelineId, 'live');
+  // The store holds one graph: until this pipeline's published version is in it, show nothing (not another screen's graph).
+  const shown = usePipelineStore((s) => s.key === key);
+  const storeNodes = usePipelineStore((s) => s.nodes);
+  const storeEdges = usePipelineStore((s) => s.edges);
+  const nodes = shown ? storeNodes : noNodes;
+  const edges = shown ? storeEdges : noEdges;
   const onNodesChange = usePipelineStore((s) => s.onNodesChange);
   const flow = useReactFlow();
   const fitted = useRef(false);
@@ -69,22 +78,31 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
   const pipelines = useApi<{ items: { id: string; name: string; latestVersion: number | null }[] }>('/api/pipelines');
 
   useEffect(() => {
+    let gone = false;
+    if (usePipelineStore.getState().key !== key) usePipelineStore.getState().clear();
     (async () => {
       const p = await api<{ versions: { version: number }[] }>(base);
       const latest = p.versions[0]?.version ?? null;
-      setVersion(latest);
+      if (gone) return;
       if (latest) {
         const v = await api<{ document: DraftDocument }>(`${base}/versions/${latest}`);
-        usePipelineStore.getState().load(v.document, { readOnly: true });
+        if (gone) return;
+        usePipelineStore.getState().load(key, v.document, { readOnly: true });
+        setOrder(stageOrder(v.document));
         fitted.current = false;
       }
-    })().catch((err: unknown) => setError(err instanceof ApiError ? err.message : String(err)));
-  }, [base]);
+      setVersion(latest);
+    })().catch((err: unknown) => { if (!gone) setError(err instanceof ApiError ? err.message : String(err)); });
+    return () => {
+      gone = true;
+    };
+  }, [base, key]);
 
+  // Counts go on the nodes whenever either arrives: the first counts often come before the graph has loaded.
   useEffect(() => {
-    if (!live) return;
+    if (!live || !shown) return;
     usePipelineStore.getState().setCounts(new Map(live.nodes.map((n) => [n.nodeId, { open: n.open, closed: n.closed }])));
-  }, [live, version]);
+  }, [live, shown, version]);
 
   useEffect(() => {
     if (!fitted.current && nodes.length) {
@@ -93,6 +111,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
     }
   }, [nodes.length, flow]);
 
+  const stages = useMemo(() => (live ? stagesInOrder(live.stages, order) : []), [live, order]);
   const leadsPath = selection ? `${base}/${selection.kind === 'node' ? 'nodes' : 'stages'}/${encodeURIComponent(selection.id)}/leads?t=${live?.at ?? ''}` : null;
   const leads = useApi<{ items: LeadRow[] }>(leadsPath);
   const selectedNode = selection?.kind === 'node' ? nodes.find((n) => n.id === selection.id) : undefined;
@@ -114,7 +133,8 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
         <Button component={Link} to={`/pipelines/${encodeURIComponent(pipelineId)}`} variant="default" size="xs">Open designer</Button>
       </Group>
       <div className="stage-strip" data-testid="stage-strip">
-        {(live?.stages ?? []).map((s) => {
+        {!live && <Text size="sm" c="dimmed">Loading counts…</Text>}
+        {stages.map((s) => {
           const active = selection?.kind === 'stage' && selection.id === s.stage;
           return (
             <UnstyledButton key={s.stage} className={`stage-chip${active ? ' active' : ''}`} data-testid={`stage-${s.stage}`} aria-pressed={active}
@@ -123,7 +143,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
             </UnstyledButton>
           );
         })}
-        {live && live.stages.length === 0 && <Text size="sm" c="dimmed">No leads on this pipeline yet.</Text>}
+        {live && stages.length === 0 && <Text size="sm" c="dimmed">No leads on this pipeline yet.</Text>}
       </div>
       {error && <Alert color="red" m="sm">{error}</Alert>}
       <div className="designer-body">

@@ -1,8 +1,10 @@
-import { Button, Group } from '@mantine/core';
-import { IconArrowBackUp, IconArrowForwardUp, IconChecks, IconDeviceFloppy, IconLayoutDistributeHorizontal, IconRocket } from '@tabler/icons-react';
+import { Alert, Button, Center, Group, Kbd, Loader, Modal, Stack, Table, Text, Textarea } from '@mantine/core';
+import { IconArrowBackUp, IconArrowForwardUp, IconChecks, IconDeviceFloppy, IconKeyboard, IconLayoutDistributeHorizontal, IconRocket } from '@tabler/icons-react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type OnBeforeDelete } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import { clearDraft, loadDraft, problemsIntroducedByDelete, storeDraft, type DraftDocument, type FlowEdge, type FlowNode, type Problem } from '../../model';
+import {
+  clearDraft, designerKey, loadDraft, problemsInWords, problemsIntroducedByDelete, storeDraft, whyNotWritable, type DraftDocument, type FlowEdge, type FlowNode, type Problem,
+} from '../../model';
 import { api, ApiError } from '../lib/api';
 import { Link, navigate } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -36,48 +38,85 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
   const [restored, setRestored] = useState<string>();
   const [loadError, setLoadError] = useState<string>();
   const [side, setSide] = useState<'inspect' | 'versions'>('inspect');
-  const [loaded, setLoaded] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const [publishOpen, setPublishOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const [helpOpen, setHelpOpen] = useState(false);
   const store = usePipelineStore;
   const flow = useReactFlow();
   const revision = usePipelineStore((s) => s.revision);
+  const shownKey = usePipelineStore((s) => s.key);
+  const shownDocId = usePipelineStore((s) => s.meta.id);
   const base = `/api/pipelines/${encodeURIComponent(pipelineId)}`;
+  // What this screen shows: the pipeline's draft or one published version. The store only ever holds one graph.
+  const key = designerKey(pipelineId, version ?? 'draft');
+  const ready = !loading && shownKey === key;
+  const blocker = whyNotWritable({ shownKey, wantedKey: key, loading, readOnly: !canEdit, shownDocId, pipelineId });
+  // Loads that finished after the user moved on (or a newer load started) must not replace the graph.
+  const loadSeq = useRef(0);
+  const loadingRef = useRef(true);
+
+  /** Checked at the moment of a save or publish, from the store itself (not from the last render). */
+  const writeBlocker = useCallback(() => {
+    const s = store.getState();
+    return whyNotWritable({ shownKey: s.key, wantedKey: key, loading: loadingRef.current, readOnly: !canEdit || s.readOnly, shownDocId: s.meta.id, pipelineId });
+  }, [canEdit, key, pipelineId, store]);
 
   const loadAll = useCallback(async () => {
+    const seq = ++loadSeq.current;
+    const current = () => seq === loadSeq.current;
+    loadingRef.current = true;
+    setLoading(true);
+    // Never show (or let anyone edit) another pipeline's graph while this one loads.
+    if (store.getState().key !== key) store.getState().clear();
     try {
       const [p, pal] = await Promise.all([api<PipelineResponse>(base), api<{ items: PaletteItem[] }>('/api/palette')]);
+      if (!current()) return;
       setPalette(pal.items);
       setVersions(p.versions);
       if (version) {
         const v = await api<{ document: DraftDocument }>(`${base}/versions/${version}`);
-        store.getState().load(v.document, { readOnly: true });
+        if (!current()) return;
+        store.getState().load(key, { ...v.document, id: pipelineId }, { readOnly: true });
       } else {
         const local = loadDraft<DraftDocument>(storage(), 'pipeline', pipelineId);
         if (local) {
-          store.getState().load(local.doc, { readOnly: !canEdit });
+          store.getState().load(key, { ...local.doc, id: pipelineId }, { readOnly: !canEdit });
           setRestored(local.changedAt);
           setStatus({ kind: 'local', text: 'Unsaved changes restored from this browser' });
         } else {
-          store.getState().load({ ...p.draft, id: pipelineId }, { readOnly: !canEdit, problems: p.problems });
+          store.getState().load(key, { ...p.draft, id: pipelineId }, { readOnly: !canEdit, problems: p.problems });
         }
       }
-      setLoaded(true);
+      loadingRef.current = false;
+      setLoading(false);
     } catch (err) {
-      setLoadError(err instanceof ApiError ? err.message : String(err));
+      if (current()) setLoadError(err instanceof ApiError ? err.message : String(err));
     }
-  }, [base, canEdit, pipelineId, store, version]);
+  }, [base, canEdit, key, pipelineId, store, version]);
 
   useEffect(() => {
     void loadAll();
+    return () => {
+      loadSeq.current++;
+    };
   }, [loadAll]);
 
-  // Every edit is kept in localStorage until the server confirms a save.
+  // Every edit is kept in localStorage until the server confirms a save (only this pipeline's graph, under its key).
   useEffect(() => {
-    if (!loaded || version || revision === 0) return;
-    storeDraft(storage(), 'pipeline', pipelineId, store.getState().document());
+    if (!ready || version || revision === 0) return;
+    const s = store.getState();
+    if (s.key !== key || s.meta.id !== pipelineId) return;
+    storeDraft(storage(), 'pipeline', pipelineId, s.document());
     setStatus({ kind: 'local', text: 'Unsaved changes (kept in this browser)' });
-  }, [revision, loaded, pipelineId, store, version]);
+  }, [revision, ready, key, pipelineId, store, version]);
 
   const save = useCallback(async (): Promise<boolean> => {
+    const why = writeBlocker();
+    if (why) {
+      setStatus({ kind: 'error', text: `Not saved: ${why}` });
+      return false;
+    }
     setStatus({ kind: 'busy', text: 'Saving…' });
     const doc = store.getState().document();
     try {
@@ -93,9 +132,10 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
       setStatus({ kind: 'error', text: `Not saved: ${e.message} — your changes are kept in this browser` });
       return false;
     }
-  }, [base, pipelineId, store]);
+  }, [base, pipelineId, store, writeBlocker]);
 
   const validate = useCallback(async () => {
+    if (store.getState().key !== key) return;
     setStatus({ kind: 'busy', text: 'Checking…' });
     try {
       const r = await api<{ ok: boolean; problems: Problem[] }>(`${base}/validate`, { method: 'POST', body: store.getState().document() });
@@ -104,11 +144,37 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
     } catch (err) {
       setStatus({ kind: 'error', text: err instanceof ApiError ? err.message : String(err) });
     }
-  }, [base, store]);
+  }, [base, key, store]);
 
+  /** Publish, step 1: check the graph as shown; a graph with problems is refused with all of them, else ask for a note. */
+  const startPublish = useCallback(async () => {
+    const why = writeBlocker();
+    if (why) return setStatus({ kind: 'error', text: `Not published: ${why}` });
+    setStatus({ kind: 'busy', text: 'Checking…' });
+    try {
+      const r = await api<{ ok: boolean; problems: Problem[] }>(`${base}/validate`, { method: 'POST', body: store.getState().document() });
+      store.getState().setProblems(r.problems);
+      if (!r.ok || r.problems.length) {
+        setStatus({ kind: 'error', text: `Publish refused: ${r.problems.length} problem(s) to fix first; nothing was published` });
+        return;
+      }
+      setStatus({ kind: 'idle', text: '' });
+      setNote('');
+      setPublishOpen(true);
+    } catch (err) {
+      setStatus({ kind: 'error', text: `Publish refused: ${err instanceof ApiError ? err.message : String(err)}` });
+    }
+  }, [base, store, writeBlocker]);
+
+  const cancelPublish = () => {
+    setPublishOpen(false);
+    setStatus({ kind: 'idle', text: 'Publish cancelled: nothing was published' });
+  };
+
+  /** Publish, step 2 (the dialog's Publish): save the graph shown, then publish it with the note. */
   const publish = useCallback(async () => {
+    setPublishOpen(false);
     if (!(await save())) return;
-    const note = window.prompt('Note for this version (optional)', '') ?? '';
     setStatus({ kind: 'busy', text: 'Publishing…' });
     try {
       const r = await api<{ version: number }>(`${base}/publish`, { method: 'POST', body: { note } });
@@ -121,7 +187,7 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
       if (e.problems.length) store.getState().setProblems(e.problems);
       setStatus({ kind: 'error', text: `Publish refused: ${e.message}` });
     }
-  }, [base, save, store]);
+  }, [base, note, save, store]);
 
   const discardLocal = async () => {
     clearDraft(storage(), 'pipeline', pipelineId);
@@ -130,7 +196,7 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
     await loadAll();
   };
 
-  useShortcuts(!!canEdit);
+  useShortcuts(!!canEdit && ready, () => setHelpOpen(true));
 
   if (loadError) return <div className="page"><div className="alert alert-error">{loadError}</div><Link to="/pipelines">Back to pipelines</Link></div>;
 
@@ -148,25 +214,40 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
             <Button variant="default" size="xs" leftSection={<IconArrowBackUp size={14} />} onClick={() => navigate(`/pipelines/${encodeURIComponent(pipelineId)}`)}>Back to draft</Button>
           ) : (
             <>
-              <Button variant="subtle" color="gray" size="xs" title="Undo (Ctrl+Z)" disabled={!canEdit} leftSection={<IconArrowBackUp size={14} />} onClick={() => store.getState().undo()}>Undo</Button>
-              <Button variant="subtle" color="gray" size="xs" title="Redo (Ctrl+Shift+Z)" disabled={!canEdit} leftSection={<IconArrowForwardUp size={14} />} onClick={() => store.getState().redo()}>Redo</Button>
-              <Button variant="subtle" color="gray" size="xs" disabled={!canEdit} leftSection={<IconLayoutDistributeHorizontal size={14} />} onClick={() => { store.getState().layout(); requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 })); }}>Auto layout</Button>
-              <Button variant="default" size="xs" leftSection={<IconChecks size={14} />} onClick={() => void validate()}>Validate</Button>
-              <Button variant="default" size="xs" leftSection={<IconDeviceFloppy size={14} />} disabled={!canEdit} onClick={() => void save()}>Save draft</Button>
-              <Button size="xs" leftSection={<IconRocket size={14} />} disabled={!canEdit} onClick={() => void publish()}>Publish</Button>
+              <Button variant="subtle" color="gray" size="xs" title="Undo (Ctrl+Z)" disabled={!canEdit || !ready} leftSection={<IconArrowBackUp size={14} />} onClick={() => store.getState().undo()}>Undo</Button>
+              <Button variant="subtle" color="gray" size="xs" title="Redo (Ctrl+Shift+Z)" disabled={!canEdit || !ready} leftSection={<IconArrowForwardUp size={14} />} onClick={() => store.getState().redo()}>Redo</Button>
+              <Button variant="subtle" color="gray" size="xs" disabled={!canEdit || !ready} leftSection={<IconLayoutDistributeHorizontal size={14} />} onClick={() => { store.getState().layout(); requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 })); }}>Auto layout</Button>
+              <Button variant="default" size="xs" leftSection={<IconChecks size={14} />} disabled={!ready} onClick={() => void validate()}>Validate</Button>
+              <Button variant="default" size="xs" leftSection={<IconDeviceFloppy size={14} />} disabled={!!blocker} title={blocker ? `Cannot save: ${blocker}` : 'Save the draft'} onClick={() => void save()}>Save draft</Button>
+              <Button size="xs" leftSection={<IconRocket size={14} />} disabled={!!blocker} title={blocker ? `Cannot publish: ${blocker}` : 'Publish a new version'} onClick={() => void startPublish()}>Publish</Button>
             </>
           )}
+          <Button variant="subtle" color="gray" size="xs" px={6} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}><IconKeyboard size={16} /></Button>
         </Group>
       </div>
+      <Modal opened={publishOpen} onClose={cancelPublish} title={`Publish ${store.getState().meta.name || pipelineId}`} centered>
+        <Stack gap="sm">
+          <Text size="sm">Publishing makes the current draft a new immutable version. New leads enter it; running leads stay on theirs.</Text>
+          <Textarea label="Note for this version" description="optional: what changed and why" autosize minRows={2} value={note} onChange={(e) => setNote(e.currentTarget.value)} data-autofocus />
+          <Group justify="flex-end" gap="xs">
+            <Button variant="default" onClick={cancelPublish}>Cancel</Button>
+            <Button leftSection={<IconRocket size={14} />} onClick={() => void publish()}>Publish version</Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <ShortcutHelp opened={helpOpen} onClose={() => setHelpOpen(false)} />
       {restored && (
         <div className="banner">
           Restored unsaved changes from {new Date(restored).toLocaleString()}. <button className="link" onClick={() => void save()}>Save them</button> or{' '}
           <button className="link" onClick={() => void discardLocal()}>discard them</button>.
         </div>
       )}
+      {ready && <ProblemsPanel />}
       <div className="designer-body">
         {!version && canEdit && <Palette items={palette} />}
-        <Canvas readOnly={!canEdit} />
+        {ready ? <Canvas readOnly={!canEdit || !!version} /> : (
+          <Center className="canvas" data-testid="canvas-loading"><Stack align="center" gap="xs"><Loader size="sm" /><Text size="sm" c="dimmed">Loading pipeline {pipelineId}…</Text></Stack></Center>
+        )}
         <aside className="side-panel">
           <div className="tabs">
             <button className={side === 'inspect' ? 'active' : ''} onClick={() => setSide('inspect')}>Inspector</button>
@@ -268,13 +349,16 @@ function Canvas({ readOnly }: { readOnly: boolean }) {
   );
 }
 
-function useShortcuts(enabled: boolean) {
+function useShortcuts(enabled: boolean, showHelp: () => void) {
   useEffect(() => {
-    if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
-      if (!(e.ctrlKey || e.metaKey)) return;
+      if (e.key === '?' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        return showHelp();
+      }
+      if (!enabled || !(e.ctrlKey || e.metaKey)) return;
       const s = usePipelineStore.getState();
       const k = e.key.toLowerCase();
       if (k === 'z' && e.shiftKey) s.redo();
@@ -287,5 +371,63 @@ function useShortcuts(enabled: boolean) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [enabled]);
+  }, [enabled, showHelp]);
+}
+
+const shortcuts: [string[], string][] = [
+  [['?'], 'Show this help'],
+  [['Ctrl', 'Z'], 'Undo'],
+  [['Ctrl', 'Shift', 'Z'], 'Redo (also Ctrl+Y)'],
+  [['Ctrl', 'C'], 'Copy the selected nodes'],
+  [['Ctrl', 'V'], 'Paste them (again: offset again)'],
+  [['Delete'], 'Remove the selection (warns when it breaks the pipeline)'],
+  [['Shift', 'click'], 'Add to the selection'],
+  [['Ctrl', 'K'], 'Go to a page or a lead'],
+];
+
+/** The designer's keyboard shortcuts (opened with "?" or the keyboard button). */
+function ShortcutHelp({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  return (
+    <Modal opened={opened} onClose={onClose} title="Keyboard shortcuts" centered>
+      <Table data-testid="shortcut-help">
+        <Table.Tbody>
+          {shortcuts.map(([keys, what]) => (
+            <Table.Tr key={what}>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{keys.map((k, i) => <span key={k}>{i > 0 && ' + '}<Kbd>{k}</Kbd></span>)}</Table.Td>
+              <Table.Td>{what}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Text size="xs" c="dimmed" mt="xs">Drag a palette item onto the canvas (or double-click it) to add a node; drag from a node's right handle to another node to connect.</Text>
+    </Modal>
+  );
+}
+
+/** Every problem of the last check at once, each with the node or connection it is on; clicking one selects it. */
+function ProblemsPanel() {
+  const problems = usePipelineStore((s) => s.problems);
+  const nodes = usePipelineStore((s) => s.nodes);
+  const edges = usePipelineStore((s) => s.edges);
+  const [open, setOpen] = useState(true);
+  if (!problems.length) return null;
+  const items = problemsInWords(problems, nodes, edges);
+  const focus = (nodeId?: string, edgeId?: string) => usePipelineStore.setState((s) => ({
+    nodes: s.nodes.map((n) => ({ ...n, selected: n.id === nodeId }) as FlowNode),
+    edges: s.edges.map((e) => ({ ...e, selected: e.id === edgeId })),
+  }));
+  return (
+    <Alert color="red" variant="light" radius={0} py={6} data-testid="problems"
+      title={<button className="link" onClick={() => setOpen(!open)} aria-expanded={open}>{items.length} problem(s) to fix, each marked on its node {open ? '▾' : '▸'}</button>}>
+      {open && (
+        <ul className="problem-list" style={{ maxHeight: 140, overflow: 'auto', margin: 0 }}>
+          {items.map((p, i) => (
+            <li key={i}>
+              {p.nodeId || p.edgeId ? <button className="link" onClick={() => focus(p.nodeId, p.edgeId)}><b>{p.where}</b></button> : <b>{p.where}</b>}: {p.what}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Alert>
+  );
 }

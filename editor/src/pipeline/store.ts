@@ -19,8 +19,13 @@ export interface PipelineState extends Snapshot {
   /** Bumped on every edit; the designer persists the draft locally when it changes. */
   revision: number;
   readOnly: boolean;
+  /** Whose graph this is (`designerKey`): a screen writes only when it is the one its URL names. */
+  key: string | undefined;
 
-  load(doc: DraftDocument, opts?: { readOnly?: boolean; problems?: Problem[] }): void;
+  /** Replaces the graph with `doc`, the document of `key`. */
+  load(key: string, doc: DraftDocument, opts?: { readOnly?: boolean; problems?: Problem[] }): void;
+  /** Forgets the graph (a screen showing another pipeline is about to load its own). */
+  clear(): void;
   onNodesChange(changes: NodeChange<FlowNode>[]): void;
   onEdgesChange(changes: EdgeChange<FlowEdge>[]): void;
   connect(c: Connection): void;
@@ -42,7 +47,10 @@ export interface PipelineState extends Snapshot {
 
 const snapshot = (s: Snapshot): Snapshot => ({ meta: s.meta, nodes: s.nodes, edges: s.edges });
 
-/** The one designer store: graph, history, clipboard and the problems shown on the canvas. */
+/**
+ * The designer store: graph, history, clipboard and the problems shown on the canvas, for the one pipeline (draft,
+ * version or live view) named by `key`. Screens check `key` before they save, publish or keep a local draft.
+ */
 export const usePipelineStore = create<PipelineState>()((set, get) => {
   /** Applies an edit as one undo step. */
   const commit = (next: Partial<Snapshot>) => {
@@ -56,14 +64,18 @@ export const usePipelineStore = create<PipelineState>()((set, get) => {
   };
 
   return {
-    meta: { id: '', name: '' }, nodes: [], edges: [], history: emptyHistory(), problems: [], generalProblems: [], revision: 0, readOnly: false,
+    meta: { id: '', name: '' }, nodes: [], edges: [], history: emptyHistory(), problems: [], generalProblems: [], revision: 0, readOnly: false, key: undefined,
 
-    load(doc, opts = {}) {
+    load(key, doc, opts = {}) {
       const flow = toFlow(doc);
       set({
-        meta: { id: doc.id, name: doc.name, description: doc.description }, ...withProblems(flow.nodes, flow.edges, opts.problems ?? []),
-        history: emptyHistory(), dragStart: undefined, readOnly: opts.readOnly ?? false, revision: 0,
+        key, meta: { id: doc.id, name: doc.name, description: doc.description }, ...withProblems(flow.nodes, flow.edges, opts.problems ?? []),
+        history: emptyHistory(), dragStart: undefined, readOnly: opts.readOnly ?? false, revision: 0, clipboard: get().clipboard,
       });
+    },
+
+    clear() {
+      set({ key: undefined, meta: { id: '', name: '' }, nodes: [], edges: [], problems: [], generalProblems: [], history: emptyHistory(), dragStart: undefined, revision: 0, readOnly: true });
     },
 
     onNodesChange(changes) {

@@ -1,0 +1,178 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../api/auth/passwords';
+import { savePipelineDraft } from '../../db/pipelines';
+import { ensureDefaultRuleSets } from '../../db/rule-sets';
+import { createTestStack, type TestStack } from '../helpers/stack';
+import { launchChromium, shot, signIn } from './helpers/browser';
+
+// The pipeline designer must never save one pipeline's graph as another's, and its publish dialog must cancel.
+
+let stack: TestStack;
+let browser: Browser;
+let page: Page;
+let baseUrl: string;
+const email = 'ops-designer@example.test';
+const password = 'correct horse battery staple';
+
+const at = (x: number) => ({ x, y: 0 });
+// Alpha is unfinished (its wait's branches are not wired and it has no end): publishing it is refused.
+const alpha = {
+  id: 'alpha', name: 'Alpha pipeline',
+  nodes: [
+    { id: 'alpha-start', type: 'trigger', label: 'Alpha captured', config: { sources: [] }, position: at(0) },
+    { id: 'alpha-stage', type: 'stage', label: 'Alpha calling', config: { name: 'alpha-calling', status: 'open' }, position: at(300) },
+    { id: 'alpha-wait', type: 'wait', label: 'Alpha waits', config: { until: 'close' }, position: at(600) },
+  ],
+  edges: [{ id: 'e1', source: 'alpha-start', target: 'alpha-stage' }, { id: 'e2', source: 'alpha-stage', target: 'alpha-wait' }],
+};
+// Beta is complete: it can be published.
+const beta = {
+  id: 'beta', name: 'Beta pipeline',
+  nodes: [
+    { id: 'beta-start', type: 'trigger', label: 'Beta captured', config: { sources: [] }, position: at(0) },
+    { id: 'beta-stage', type: 'stage', label: 'Beta qualifying', config: { name: 'beta-qualifying', status: 'open' }, position: at(300) },
+    { id: 'beta-won', type: 'end_won', label: 'Won', config: {}, position: at(600) },
+  ],
+  edges: [{ id: 'e1', source: 'beta-start', target: 'beta-stage' }, { id: 'e2', source: 'beta-stage', target: 'beta-won' }],
+};
+
+const draftOf = async (id: string) => (await stack.db.sql<{ draft: { nodes: { id: string }[] } }[]>`select draft from pipelines where id = ${id}`)[0]!.draft;
+const versionsOf = async (id: string) => stack.db.sql<{ version: number; note: string }[]>`select version, note from pipeline_versions where pipeline_id = ${id} order by version`;
+const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+beforeAll(async () => {
+  stack = await createTestStack();
+  await ensureDefaultRuleSets(stack.db.sql);
+  await savePipelineDraft(stack.db.sql, alpha.id, alpha.name, alpha);
+  await savePipelineDraft(stack.db.sql, beta.id, beta.name, beta);
+  await stack.db.sql`insert into users (id, email, name, role, password_hash) values ('ops-designer', ${email}, 'Dora Designer', 'ops', ${await hashPassword(password)})`;
+  await stack.app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  // A browser prompt would be the old publish note: fail loudly instead of answering it.
+  page.on('dialog', (d) => {
+    console.error('unexpected browser dialog:', d.message());
+    void d.dismiss();
+  });
+}, 180_000);
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) await shot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('pipeline designer keeps each pipeline\'s work apart', () => {
+  it('opening B while it loads shows no graph and cannot save; saving B afterwards leaves A\'s draft unchanged', async () => {
+    await page.goto(`${baseUrl}/pipelines/alpha`);
+    await signIn(page, email, password);
+    await node('alpha-stage').waitFor();
+    const alphaBefore = await draftOf('alpha');
+
+    // Beta's draft answers only when the test lets it.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    await page.route('**/api/pipelines/beta', async (route) => {
+      await gate;
+      await route.continue();
+    });
+    // In-app navigation (no page load): the designer store still holds Alpha's graph.
+    await page.getByRole('link', { name: 'Pipelines', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Beta pipeline' }).click();
+    await page.getByTestId('canvas-loading').waitFor();
+    expect(await node('alpha-stage').count()).toBe(0);
+    const saveButton = page.getByRole('button', { name: 'Save draft' });
+    const publishButton = page.getByRole('button', { name: 'Publish', exact: true });
+    expect(await saveButton.isDisabled()).toBe(true);
+    expect(await publishButton.isDisabled()).toBe(true);
+    expect(await saveButton.getAttribute('title')).toMatch(/still loading/);
+    await shot(page, '50-designer-b-loading');
+    await saveButton.click({ force: true });
+    await page.keyboard.press('Control+z');
+
+    release();
+    await node('beta-stage').waitFor();
+    await page.unroute('**/api/pipelines/beta');
+    expect(await node('alpha-stage').count()).toBe(0);
+    expect(await saveButton.isEnabled()).toBe(true);
+    await saveButton.click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toMatch(/Draft saved/);
+    await shot(page, '50-designer-b-saved');
+
+    expect(await draftOf('alpha')).toEqual(alphaBefore);
+    expect((await draftOf('beta')).nodes.map((n) => n.id)).toEqual(['beta-start', 'beta-stage', 'beta-won']);
+    // Nothing of either pipeline is left in this browser as an unsaved draft under the other's name.
+    const stored = await page.evaluate(() => ({ a: localStorage.getItem('leadflow:draft:pipeline:alpha'), b: localStorage.getItem('leadflow:draft:pipeline:beta') }));
+    expect(stored.b).toBeNull();
+    if (stored.a) expect(JSON.parse(stored.a).doc.id).toBe('alpha');
+  });
+
+  it('cancelling the publish dialog publishes nothing; confirming publishes with the note', async () => {
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Note for this version').waitFor();
+    await dialog.getByLabel('Note for this version').fill('should never be published');
+    // The dialog has faded in before the picture is taken.
+    await expect.poll(() => dialog.evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+    await shot(page, '50-designer-publish-dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('status').textContent()).toMatch(/nothing was published/);
+    expect(await versionsOf('beta')).toEqual([]);
+
+    // Escape closes it the same way.
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog').getByLabel('Note for this version').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(await versionsOf('beta')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog').getByLabel('Note for this version').fill('first beta');
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish version' }).click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toMatch(/Published version 1/);
+    expect(await versionsOf('beta')).toEqual([{ version: 1, note: 'first beta' }]);
+    expect(await draftOf('alpha')).toEqual(alpha);
+  });
+
+  it('a refused publish lists every problem at once, each named by its node, and marks the nodes', async () => {
+    await page.goto(`${baseUrl}/pipelines/alpha`);
+    await node('alpha-wait').waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toMatch(/Publish refused: 3 problem/);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    const problems = page.getByTestId('problems');
+    await problems.waitFor();
+    const items = await problems.locator('li').allTextContents();
+    expect(items).toHaveLength(3);
+    expect(items.filter((t) => t.startsWith('Alpha waits (alpha-wait)'))).toHaveLength(2);
+    expect(items.join('\n')).toMatch(/branch "won".*not connected/);
+    expect(items.join('\n')).toMatch(/branch "lost".*not connected/);
+    expect(items.join('\n')).toMatch(/^Pipeline: the pipeline has no end/m);
+    await expect.poll(() => page.locator('.react-flow__node[data-id="alpha-wait"] .flow-node.has-problem').count()).toBe(1);
+    expect(await versionsOf('alpha')).toEqual([]);
+    await shot(page, '50-designer-refused');
+
+    // Clicking a problem selects its node.
+    await problems.getByRole('button', { name: 'Alpha waits (alpha-wait)' }).first().click();
+    await expect.poll(() => page.locator('.react-flow__node.selected[data-id="alpha-wait"]').count()).toBe(1);
+  });
+
+  it('shows the keyboard shortcuts on "?"', async () => {
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('Shift+?');
+    const help = page.getByTestId('shortcut-help');
+    await help.waitFor();
+    expect(await help.textContent()).toMatch(/Undo/);
+    await shot(page, '50-designer-shortcuts');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => help.count()).toBe(0);
+  });
+});
