@@ -1,7 +1,7 @@
 import { AppShell, Avatar, Center, Loader, Badge, Burger, Group, Kbd, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
-import { IconChevronDown, IconLogout, IconSearch } from '@tabler/icons-react';
+import { IconChevronDown, IconLogout, IconSearch, IconSettings } from '@tabler/icons-react';
 import { Suspense } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useUser, useSession } from '../lib/session';
@@ -41,6 +41,7 @@ export function Shell() {
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>{user.email}</Menu.Label>
+              <Menu.Item leftSection={<IconSettings size={15} />} component={Link} to="/settings">Your settings</Menu.Item>
               <Menu.Item leftSection={<IconLogout size={15} />} onClick={() => void logout().then(() => navigate('/', { replace: true }))}>Sign out</Menu.Item>
             </Menu.Dropdown>
           </Menu>

@@ -1,20 +1,19 @@
 import { Alert, Anchor, Badge, Card, Code, Group, Loader, SimpleGrid, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconBolt, IconChecklist, IconFileText, IconKey, IconListDetails, IconMail, IconRoute, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconBolt, IconChecklist, IconFileText, IconHistory, IconKey, IconListDetails, IconMail, IconRoute, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import type { ComponentType, ReactNode } from 'react';
 import { Link } from 'react-router';
-import { PageHeader } from '../../../components/PageHeader';
 import { formatDateTime, formatRelative, humanize } from '../../../lib/format';
 import { useAudit, useTeams, useUsers } from '../api/admin';
 
 interface Area { title: string; icon: ComponentType<{ size?: number }>; text: string; to?: string; api?: string }
 
-// Areas with a screen link to it; the others are managed over the API until their pages exist.
 const areas: Area[] = [
-  { title: 'Users', icon: IconUsers, text: 'Create users, change roles, disable accounts, reset passwords.', api: 'POST /api/users · DELETE /api/users/:id' },
-  { title: 'Teams', icon: IconUsersGroup, text: 'Teams, their managers and territories (used by routing).', api: 'POST /api/teams' },
-  { title: 'API keys', icon: IconKey, text: 'Partner keys for lead capture; shown once, stored hashed.', api: 'POST /api/api-keys · DELETE /api/api-keys/:id' },
-  { title: 'Constants', icon: IconListDetails, text: 'Visit types and statuses, loss and rejection reasons, product interests.', api: 'PUT /api/constants/:category/:code' },
-  { title: 'Mail', icon: IconMail, text: 'Switch all outgoing e-mail off; see what was sent.', to: '/outbox', api: 'PUT /api/settings/mail' },
+  { title: 'Users', icon: IconUsers, text: 'Create users, change roles, teams, capacity and territory, disable accounts, reset passwords.', to: '/admin/users' },
+  { title: 'Teams', icon: IconUsersGroup, text: 'Teams, their managers and territories (used by routing).', to: '/admin/teams' },
+  { title: 'API keys', icon: IconKey, text: 'Partner keys for lead capture; shown once, stored hashed, revoked here.', to: '/admin/api-keys' },
+  { title: 'Constants', icon: IconListDetails, text: 'Visit types and statuses, loss, rejection and disqualification reasons, product interests.', to: '/admin/constants' },
+  { title: 'Mail', icon: IconMail, text: 'Switch all outgoing e-mail on or off; see what was sent.', to: '/admin/mail' },
+  { title: 'Audit log', icon: IconHistory, text: 'Who did what and when, filtered by action, person and time.', to: '/admin/audit' },
   { title: 'Pipelines', icon: IconRoute, text: 'Design, validate and publish the lead pipelines.', to: '/pipelines' },
   { title: 'Rules', icon: IconChecklist, text: 'Scoring, routing, reminder and configurator rule sets.', to: '/rules' },
   { title: 'Live', icon: IconBolt, text: 'Leads moving through a pipeline right now.', to: '/live' },
@@ -28,7 +27,7 @@ function AreaCard({ a }: { a: Area }) {
       <Group gap="sm" wrap="nowrap" align="flex-start">
         <ThemeIcon variant="light" size={34} radius="md"><a.icon size={18} /></ThemeIcon>
         <div style={{ minWidth: 0 }}>
-          <Group gap={6}>{title}{!a.to && <Badge size="xs" variant="outline" color="gray">API only for now</Badge>}</Group>
+          <Group gap={6}>{title}</Group>
           <Text size="sm" c="dimmed">{a.text}</Text>
           {a.api && <Code fz={11} mt={4} display="block">{a.api}</Code>}
         </div>
@@ -46,7 +45,7 @@ function Panel({ title, count, loading, error, children, testId }: { title: stri
   );
 }
 
-/** An admin's landing page: the admin areas, the users and teams (read-only) and the newest audit entries. */
+/** The admin overview: the admin areas, the users and teams at a glance and the newest audit entries. */
 export function AdminPage() {
   const users = useUsers();
   const teams = useTeams();
@@ -54,8 +53,7 @@ export function AdminPage() {
   const teamName = new Map((teams.data ?? []).map((t) => [t.id, t.name]));
   const userName = new Map((users.data ?? []).map((u) => [u.id, u.name]));
   return (
-    <div className="page page-wide" data-testid="admin">
-      <PageHeader title="Administration" description="Users, teams, keys and settings. Screens for the areas marked API only are on their way; until then use the API." />
+    <div data-testid="admin-overview">
       <Stack gap="lg">
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm">{areas.map((a) => <AreaCard key={a.title} a={a} />)}</SimpleGrid>
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">

@@ -1,0 +1,32 @@
+import { Tabs } from '@mantine/core';
+import { IconHome, IconKey, IconListDetails, IconMail, IconUsers, IconUsersGroup, IconHistory } from '@tabler/icons-react';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { PageHeader } from '../../../components/PageHeader';
+
+export const adminTabs = [
+  { to: '/admin', label: 'Overview', icon: IconHome },
+  { to: '/admin/users', label: 'Users', icon: IconUsers },
+  { to: '/admin/teams', label: 'Teams', icon: IconUsersGroup },
+  { to: '/admin/api-keys', label: 'API keys', icon: IconKey },
+  { to: '/admin/constants', label: 'Constants', icon: IconListDetails },
+  { to: '/admin/mail', label: 'Mail', icon: IconMail },
+  { to: '/admin/audit', label: 'Audit log', icon: IconHistory },
+] as const;
+
+/** The admin area: one header, a tab per screen, the screen below. */
+export function AdminLayout() {
+  const { pathname } = useLocation();
+  const navigate = useNavigate();
+  const current = adminTabs.find((t) => t.to !== '/admin' && pathname.startsWith(t.to))?.to ?? '/admin';
+  return (
+    <div className="page page-wide" data-testid="admin">
+      <PageHeader title="Administration" description="Users, teams, partner keys, constants, the mail switch and the audit log." />
+      <Tabs value={current} onChange={(v) => v && navigate(v)} mb="md" keepMounted={false}>
+        <Tabs.List>
+          {adminTabs.map((t) => <Tabs.Tab key={t.to} value={t.to} leftSection={<t.icon size={16} />}>{t.label}</Tabs.Tab>)}
+        </Tabs.List>
+      </Tabs>
+      <Outlet />
+    </div>
+  );
+}
