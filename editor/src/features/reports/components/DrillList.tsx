@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, CloseButton, Group, Loader, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Drawer, Group, Loader, Table, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { formatDate, formatMoney, humanize } from '../../../lib/format';
@@ -7,22 +7,22 @@ import { exportHref, useReportItems, type ReportName, type ReportParams } from '
 const linkOf = (i: { kind: string; leadId: string | null; accountId: string | null }) =>
   i.kind === 'account' && i.accountId ? `/accounts/${encodeURIComponent(i.accountId)}` : i.leadId ? `/leads/${encodeURIComponent(i.leadId)}` : null;
 
-/** The leads, accounts, visits or offers behind the number the user clicked. */
-export function DrillList({ report, params, drill, onClose }: { report: ReportName; params: ReportParams; drill: string; onClose(): void }) {
+/** The leads, accounts, visits or offers behind the number the user clicked, in a drawer beside the report. */
+export function DrillList({ report, params, drill, onClose }: { report: ReportName; params: ReportParams; drill: string | null; onClose(): void }) {
   const items = useReportItems(report, params, drill);
   return (
-    <Card withBorder radius="md" mb="md" padding={0} data-testid="report-drill">
-      <Group justify="space-between" px="md" pt="sm" pb={4} wrap="nowrap">
-        <Text fw={600}>{items.data ? `${items.data.title} (${items.data.total})` : 'Loading the list…'}</Text>
-        <Group gap="xs" wrap="nowrap">
-          <Button component="a" href={exportHref(report, params, drill)} size="xs" variant="default" leftSection={<IconDownload size={14} />}>CSV</Button>
-          <CloseButton aria-label="Close the list" onClick={onClose} />
+    <Drawer opened={!!drill} onClose={onClose} position="right" size="xl" closeButtonProps={{ 'aria-label': 'Close the list' }}
+      title={<Text fw={600}>{items.data ? `${items.data.title} (${items.data.total})` : 'Loading the list…'}</Text>}>
+      <div data-testid="report-drill">
+      {drill && (
+        <Group justify="flex-end" mb="sm">
+          <Button component="a" href={exportHref(report, params, drill)} size="xs" variant="default" leftSection={<IconDownload size={14} />}>CSV of this list</Button>
         </Group>
-      </Group>
+      )}
       {items.error && <Alert color="red" m="md" title="The list could not be loaded">{items.error.message}</Alert>}
-      {items.isPending && <Group justify="center" p="md"><Loader size="sm" /></Group>}
+      {drill && items.isPending && <Group justify="center" p="md"><Loader size="sm" /></Group>}
       {items.data && (
-        <Table.ScrollContainer minWidth={560} mah={420}>
+        <Table.ScrollContainer minWidth={560}>
           <Table>
             <Table.Thead><Table.Tr><Table.Th>Name</Table.Th><Table.Th>Rep</Table.Th><Table.Th>Date</Table.Th><Table.Th>Detail</Table.Th><Table.Th ta="right">Value</Table.Th></Table.Tr></Table.Thead>
             <Table.Tbody>
@@ -43,6 +43,7 @@ export function DrillList({ report, params, drill, onClose }: { report: ReportNa
           </Table>
         </Table.ScrollContainer>
       )}
-    </Card>
+      </div>
+    </Drawer>
   );
 }

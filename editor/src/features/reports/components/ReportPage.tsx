@@ -61,7 +61,7 @@ function Report({ report }: { report: ReportName }) {
           Try a longer period or another team or rep.
         </Alert>
       )}
-      {drill && <DrillList report={report} params={params} drill={drill} onClose={() => set({ drill: undefined })} />}
+      <DrillList report={report} params={params} drill={drill} onClose={() => set({ drill: undefined })} />
       {data && !data.empty && data.tables.map((t) => <ReportTableCard key={t.id} table={t} activeDrill={drill} onDrill={(d) => set({ drill: d })} />)}
     </div>
   );
