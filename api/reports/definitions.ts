@@ -7,11 +7,14 @@ import type { Fact, Measure, TableDef } from './model';
 /** Labels of the admin-maintained constants (visit types, rejection reasons), by category and code. */
 export type Labels = Record<string, Map<string, string>>;
 
+type Row = { key: string; label: string };
+
 export interface ReportDef {
   title: string;
   description: (f: ReportFilters) => string;
   facts: (sql: Sql, user: AuthUser, f: ReportFilters, now: Date) => Promise<Fact[]>;
-  tables: (f: ReportFilters, labels: Labels, facts: Fact[]) => TableDef[];
+  /** `reps`: the active reps the report covers, shown as rows even without activity. */
+  tables: (f: ReportFilters, labels: Labels, facts: Fact[], reps: Row[]) => TableDef[];
 }
 
 const openStatuses = 'open,nurturing,qualified';
@@ -59,7 +62,7 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'Never contacted',
     description: (f) => `Open leads created ${f.from} – ${f.to} without a single visit of any type: not assigned to a rep, or assigned but never contacted.`,
     facts: (sql, user, f) => neverContactedFacts(sql, user, f),
-    tables: (f) => [
+    tables: (f, _labels, _facts, reps) => [
       {
         id: 'summary', title: 'Prospects never contacted', rowLabel: 'Prospects',
         fixedRows: [{ key: 'unassigned', label: 'Not assigned to a rep' }, { key: 'assigned', label: 'Assigned, never contacted' }],
@@ -69,7 +72,7 @@ export const reports: Record<ReportName, ReportDef> = {
         total: true,
       },
       {
-        id: 'byRep', title: 'Assigned leads per rep', rowLabel: 'Rep',
+        id: 'byRep', title: 'Assigned leads per rep', rowLabel: 'Rep', fixedRows: reps,
         group: (x) => (x.tags.assigned ? byRep(x) : null),
         measures: [
           { key: 'assigned', label: 'Open leads', counts: all, finder: (row) => ({ owner: owner(row), status: openStatuses, ...period(f) }) },
@@ -108,10 +111,10 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'Leads → offers → orders',
     description: (f) => `Leads created ${f.from} – ${f.to}: how many became offers (a draft does not count) and how many of those became orders.`,
     facts: (sql, user, f) => conversionFacts(sql, user, f),
-    tables: (f) => [
+    tables: (f, _labels, _facts, reps) => [
       { id: 'byMonth', title: 'By month', rowLabel: 'Month', fixedRows: monthsOf(f), group: (x) => ({ key: String(x.tags.month), label: String(x.tags.month) }),
         measures: conversionMeasures((row) => monthRange(f, row)), total: true },
-      { id: 'byRep', title: 'By rep', rowLabel: 'Rep', group: byRep, measures: conversionMeasures((row) => ({ owner: owner(row), ...period(f) })), total: true },
+      { id: 'byRep', title: 'By rep', rowLabel: 'Rep', fixedRows: reps, group: byRep, measures: conversionMeasures((row) => ({ owner: owner(row), ...period(f) })), total: true },
       { id: 'bySource', title: 'By source', rowLabel: 'Source', fixedRows: ['web', 'partner', 'import', 'manual'].map((s) => ({ key: s, label: statusLabel(s) })),
         group: (x) => ({ key: String(x.tags.source), label: statusLabel(String(x.tags.source)) }), measures: conversionMeasures((row) => ({ source: row, ...period(f) })), total: true },
     ],
@@ -120,15 +123,15 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'Visits and calls',
     description: (f) => `Visits and calls made ${f.from} – ${f.to}, per rep, per customer class and per type; a visit became an offer when the lead got an offer at or after it.`,
     facts: (sql, user, f) => visitFacts(sql, user, f),
-    tables: (_f, labels, facts) => {
+    tables: (_f, labels, facts, reps) => {
       const types = [...new Set([...(labels.visit_type?.keys() ?? []), ...facts.map((x) => String(x.tags.type))])];
       return [
-        { id: 'byClass', title: 'Per customer class', rowLabel: 'Rep', group: byRep, total: true,
+        { id: 'byClass', title: 'Per customer class', rowLabel: 'Rep', fixedRows: reps, group: byRep, total: true,
           measures: [...['A', 'B', 'C'].map((c): Measure => ({ key: c, label: `Class ${c}`, counts: tag('class', c) })),
             { key: 'none', label: 'No account', counts: tag('class', 'none') }, { key: 'all', label: 'All', counts: all }] },
-        { id: 'byType', title: 'Per visit type', rowLabel: 'Rep', group: byRep, total: true,
+        { id: 'byType', title: 'Per visit type', rowLabel: 'Rep', fixedRows: reps, group: byRep, total: true,
           measures: [...types.map((t): Measure => ({ key: t, label: label(labels, 'visit_type', t), counts: tag('type', t) })), { key: 'all', label: 'All', counts: all }] },
-        { id: 'offers', title: 'Visits that became offers', rowLabel: 'Rep', group: byRep, total: true,
+        { id: 'offers', title: 'Visits that became offers', rowLabel: 'Rep', fixedRows: reps, group: byRep, total: true,
           measures: [{ key: 'visits', label: 'Visits', counts: all }, { key: 'becameOffer', label: 'Became offers', counts: tag('becameOffer') },
             { key: 'rate', label: 'Visit → offer %', rate: ['becameOffer', 'visits'] }] },
       ];
@@ -155,8 +158,8 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'General situation',
     description: (f) => `Open leads today, and what happened ${f.from} – ${f.to}: new leads, visits, offers sent, orders, wins and losses; overall and per rep.`,
     facts: (sql, user, f) => overviewFacts(sql, user, f),
-    tables: (f) => [{
-      id: 'byRep', title: 'Per rep', rowLabel: 'Rep', group: byRep, total: true,
+    tables: (f, _labels, _facts, reps) => [{
+      id: 'byRep', title: 'Per rep', rowLabel: 'Rep', fixedRows: reps, group: byRep, total: true,
       measures: [
         { key: 'open', label: 'Open leads', counts: (x) => x.kind === 'lead' && x.tags.open === true, finder: (row) => ({ owner: owner(row), status: openStatuses }) },
         { key: 'neverContacted', label: 'Never contacted', counts: (x) => x.kind === 'lead' && x.tags.neverContacted === true,

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/client';
+import { managedTeams } from '../auth/scope';
 import type { AuthUser } from '../auth/types';
 import { reports, type Labels } from './definitions';
 import type { ReportFilters, ReportName } from './filters';
@@ -11,6 +12,19 @@ async function loadLabels(sql: Sql): Promise<Labels> {
   const out: Labels = {};
   for (const r of rows) (out[r.category] ??= new Map()).set(r.code, r.label);
   return out;
+}
+
+/** The active reps the report covers (the user's teams, narrowed to the team and rep filters), so a rep without activity shows a row of zeros. */
+async function loadReps(sql: Sql, user: AuthUser, f: ReportFilters): Promise<{ key: string; label: string }[]> {
+  const seesAll = user.role === 'ops' || user.role === 'admin';
+  const rows = await sql<{ id: string; name: string }[]>`
+    select u.id, u.name from users u
+     where u.role = 'rep' and u.active
+       and ${seesAll ? sql`true` : sql`u.team_id in ${managedTeams(sql, user)}`}
+       ${f.team ? sql`and u.team_id = ${f.team}` : sql``}
+       ${f.rep ? sql`and u.id = ${f.rep}` : sql``}
+     order by u.name, u.id`;
+  return rows.map((r) => ({ key: r.id, label: r.name }));
 }
 
 /** A finder link for a cell, with the report's rep; none when a team is chosen (the finder has no team filter). */
@@ -27,8 +41,8 @@ const filtersOut = (f: ReportFilters) => ({ from: f.from, to: f.to, team: f.team
 /** Runs a report: its tables, and whether it found nothing at all (the page then says so instead of drawing zeros). */
 export async function runReport(sql: Sql, user: AuthUser, name: ReportName, f: ReportFilters, now = new Date()) {
   const def = reports[name];
-  const [facts, labels] = await Promise.all([def.facts(sql, user, f, now), loadLabels(sql)]);
-  const tables: ReportTable[] = def.tables(f, labels, facts).map((t) => buildTable(t, facts, finderLink(f)));
+  const [facts, labels, reps] = await Promise.all([def.facts(sql, user, f, now), loadLabels(sql), loadReps(sql, user, f)]);
+  const tables: ReportTable[] = def.tables(f, labels, facts, reps).map((t) => buildTable(t, facts, finderLink(f)));
   return { report: name, title: def.title, description: def.description(f), empty: facts.length === 0, filters: filtersOut(f), tables };
 }
 
@@ -41,7 +55,7 @@ const itemOf = (x: Fact) => ({
 export async function reportItems(sql: Sql, user: AuthUser, name: ReportName, f: ReportFilters, drill: string, now = new Date()) {
   const def = reports[name];
   const [facts, labels] = await Promise.all([def.facts(sql, user, f, now), loadLabels(sql)]);
-  const hit = factsBehind(def.tables(f, labels, facts), facts, drill);
+  const hit = factsBehind(def.tables(f, labels, facts, []), facts, drill);
   if (!hit) return null;
   return { title: hit.title, total: hit.facts.length, items: hit.facts.map(itemOf) };
 }

@@ -99,6 +99,8 @@ describe('reports', () => {
     u.ben = await createUser(sql, { role: 'rep', teamId: 'team-a', id: 'rep-ben' });
     u.carla = await createUser(sql, { role: 'rep', teamId: 'team-b', id: 'rep-carla' });
     u.mia = await createUser(sql, { role: 'manager', teamId: 'team-a', id: 'mgr-mia' });
+    // A rep with nothing at all in the fixture: still a row (of zeros) where reports go per rep.
+    u.dora = await createUser(sql, { role: 'rep', teamId: 'team-a', id: 'rep-dora' });
     u.olga = await createUser(sql, { role: 'ops', id: 'ops-olga' });
     for (const a of accounts) await sql`insert into accounts (id, name, importance) values (${a.id}, ${a.name}, ${a.importance})`;
     for (const l of leads) {
@@ -192,6 +194,13 @@ describe('reports', () => {
     const became = (v: FxVisit) => offers.some((o) => o.lead === v.lead && o.status !== 'draft' && o.createdAt >= v.at);
     expect(cell(r, 'offers', 'rep-ben', 'becameOffer').value).toBe(inP.filter((v) => v.rep === 'rep-ben' && became(v)).length);
     expect(cell(r, 'offers', '_total', 'becameOffer').value).toBeGreaterThan(0);
+    // A rep who made no visit is listed with zeros, not left out; a manager sees their team's reps, and another
+    // team's rep only for visits to the manager's own leads.
+    expect(r.tables.find((t) => t.id === 'byClass')!.rows.find((x) => x.key === 'rep-dora')?.cells.all?.value).toBe(0);
+    const mine = await get(u.mia!, `/api/reports/visits?${period}`);
+    const carlaOnOurs = inP.filter((v) => v.rep === 'rep-carla' && inTeamA(leadById.get(v.lead)!));
+    expect(mine.tables[0]!.rows.map((x) => x.key)).toEqual(['rep-anna', 'rep-ben', 'rep-dora', ...(carlaOnOurs.length ? ['rep-carla'] : []), '_total']);
+    expect(cell(mine, 'byClass', 'rep-carla', 'all').value).toBe(carlaOnOurs.length);
   });
 
   it('counts offers by status and rejection reason, and lists sent offers unconfirmed after N days', async () => {
