@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audit } from '../auth/audit';
 import { managers } from '../auth/types';
 import { DomainError } from '../errors';
 import { safeCell } from '../leads/finder';
@@ -44,16 +45,21 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const f = await resolveFilters(app.sql, req.user!, q);
     const name = req.params.report;
     let csv: string;
+    let rows: number;
     if (drill) {
       const out = await reportItems(app.sql, req.user!, name, f, drill);
       if (!out) throw noSuchNumber();
+      rows = out.items.length;
       csv = stringify(out.items.map((i) => [i.kind, i.id, i.label, i.repName, i.at, i.detail, i.value].map((v) => safeCell(v ?? null))),
         { header: true, columns: ['kind', 'id', 'name', 'rep', 'date', 'detail', 'value'] });
     } else {
       const r = await runReport(app.sql, req.user!, name, f);
       const lines = r.tables.flatMap((t) => t.rows.flatMap((row) => t.columns.map((c) => [t.title, row.label, c.label, row.cells[c.key]?.value ?? null])));
       csv = stringify(lines.map((l) => l.map((v) => safeCell(v))), { header: true, columns: ['table', 'row', 'column', 'value'] });
+      rows = lines.length;
     }
+    // A list behind a number names leads and accounts: exports are audited like the finder's.
+    await audit(app.sql, { actorId: req.user!.id, action: 'report.exported', targetType: 'report', targetId: name, details: { format: 'csv', rows, drill: drill ?? null, filters: q } });
     return reply.type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${name}${drill ? '-list' : ''}-${f.from}-${f.to}.csv"`).send(csv);
   });

@@ -254,6 +254,8 @@ describe('reports', () => {
     const unconfirmed = await stack.app.inject({ url: `/api/reports/offers/export.csv?${period}&days=30&drill=${encodeURIComponent('unconfirmed|_total|offers')}`, headers: u.olga!.headers });
     expect(unconfirmed.body.trim().split('\n')[0]).toBe('kind,id,name,rep,date,detail,value');
     expect(unconfirmed.body).toContain('r-recent-old');
+    const [logged] = await stack.db.sql<{ n: number }[]>`select count(*)::int as n from audit_log where action = 'report.exported' and actor_id = 'ops-olga'`;
+    expect(logged!.n).toBe(2);
   });
 
   it('answers an empty period with an empty report, not an error', async () => {
