@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/auth/passwords';
-import { savePipelineDraft } from '../../db/pipelines';
+import { ensureDefaultPipeline, savePipelineDraft } from '../../db/pipelines';
 import { ensureDefaultRuleSets } from '../../db/rule-sets';
 import { createTestStack, type TestStack } from '../helpers/stack';
 import { launchChromium, shot, signIn } from './helpers/browser';
@@ -45,6 +45,7 @@ const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 beforeAll(async () => {
   stack = await createTestStack();
   await ensureDefaultRuleSets(stack.db.sql);
+  await ensureDefaultPipeline(stack.db.sql);
   await savePipelineDraft(stack.db.sql, alpha.id, alpha.name, alpha);
   await savePipelineDraft(stack.db.sql, beta.id, beta.name, beta);
   await stack.db.sql`insert into users (id, email, name, role, password_hash) values ('ops-designer', ${email}, 'Dora Designer', 'ops', ${await hashPassword(password)})`;
@@ -174,5 +175,29 @@ describe('pipeline designer keeps each pipeline\'s work apart', () => {
     await shot(page, '50-designer-shortcuts');
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count()).toBe(0);
+  });
+
+  it('opens the default pipeline at a zoom where node text is readable; auto layout wraps it into rows; panels collapse', async () => {
+    const zoom = async () => Number(/scale\(([\d.]+)\)/.exec((await page.locator('.react-flow__viewport').getAttribute('style')) ?? '')?.[1]);
+    await page.goto(`${baseUrl}/pipelines/default`);
+    await node('capture').waitFor();
+    await expect.poll(zoom).toBeGreaterThanOrEqual(0.7);
+    // The trigger is on screen, its title at least 10 px high on the screen.
+    const title = page.locator('.react-flow__node[data-id="capture"] .flow-node-title');
+    expect(await title.isVisible()).toBe(true);
+    expect((await title.boundingBox())!.height).toBeGreaterThanOrEqual(10);
+    await shot(page, '50-designer-default-fitted');
+
+    await page.getByRole('button', { name: 'Hide palette' }).click();
+    await page.getByRole('button', { name: 'Hide side panel' }).click();
+    expect(await page.getByTestId('palette').count()).toBe(0);
+    await page.getByRole('button', { name: 'Auto layout' }).click();
+    await expect.poll(zoom).toBeGreaterThanOrEqual(0.7);
+    const ys = new Set(await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().y))));
+    expect(ys.size).toBeGreaterThan(1);
+    await shot(page, '50-designer-default-auto-layout');
+    await page.getByRole('button', { name: 'Show palette' }).click();
+    await page.getByRole('button', { name: 'Show side panel' }).click();
+    await page.getByTestId('palette').waitFor();
   });
 });

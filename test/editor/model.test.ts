@@ -3,7 +3,7 @@ import { defaultPipeline } from '../../engine/pipeline/default-pipeline';
 import { validatePipeline } from '../../engine/pipeline/validate';
 import {
   applyProblems, autoLayout, clearDraft, copySelection, designerKey, emptyHistory, indexProblems, loadDraft, outputHandles, pasteClipboard,
-  problemsInWords, problemsIntroducedByDelete, record, redo, stageOrder, stagesInOrder, storeDraft, toDocument, toFlow, undo, uniqueId,
+  problemsInWords, problemsIntroducedByDelete, readableViewport, record, redo, stageOrder, stagesInOrder, storeDraft, toDocument, toFlow, undo, uniqueId,
   whyNotWritable, type FlowNode, type KeyValueStorage,
 } from '../../editor/model';
 
@@ -236,5 +236,42 @@ describe('live view stages', () => {
       { stage: 'offer', open: 2, closed: 1 },
       { stage: 'legacy', open: 1, closed: 0 },
     ]);
+  });
+});
+
+describe('readable at first sight', () => {
+  it('wraps a long pipeline into rows no wider than the limit, left to right within each row, boxes apart', () => {
+    // A chain of 12 steps: one long row before.
+    const doc = {
+      nodes: Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, type: (i === 0 ? 'trigger' : 'create_task') as 'trigger', config: {}, position: { x: 0, y: 0 } })),
+      edges: Array.from({ length: 11 }, (_, i) => ({ id: `e${i}`, source: `n${i}`, target: `n${i + 1}` })),
+    };
+    const { nodes, edges } = toFlow(doc);
+    const laid = autoLayout(nodes, edges, { maxRowWidth: 1200 });
+    const xs = laid.map((n) => n.position.x);
+    const ys = [...new Set(laid.map((n) => n.position.y))];
+    expect(Math.max(...xs) + 220 - Math.min(...xs)).toBeLessThanOrEqual(1200);
+    expect(ys.length).toBeGreaterThan(1);
+    const byId = new Map(laid.map((n) => [n.id, n.position]));
+    expect(byId.get('n0')!.x).toBeLessThan(byId.get('n1')!.x);
+    expect(byId.get('n0')!.y).toBeLessThan(byId.get('n11')!.y);
+    for (const a of laid) {
+      for (const b of laid) {
+        if (a === b) continue;
+        const apart = Math.abs(a.position.x - b.position.x) >= 220 || Math.abs(a.position.y - b.position.y) >= 72;
+        expect(apart, `${a.id} overlaps ${b.id}`).toBe(true);
+      }
+    }
+  });
+
+  it('fits a small graph whole, and opens a large one at its start at a readable zoom', () => {
+    const small = readableViewport({ x: 0, y: 0, width: 400, height: 200 }, { width: 1000, height: 800 });
+    expect(small.zoom).toBe(1);
+    expect(small.x).toBe(300);
+    const large = readableViewport({ x: 100, y: 50, width: 4000, height: 900 }, { width: 900, height: 700 }, { minZoom: 0.7 });
+    expect(large.zoom).toBe(0.7);
+    // The graph's top-left corner (where the trigger is) sits at the padding.
+    expect(large.x + 100 * 0.7).toBeCloseTo(40);
+    expect(large.y + 50 * 0.7).toBeCloseTo(40);
   });
 });

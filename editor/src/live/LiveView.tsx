@@ -6,6 +6,8 @@ import { Link, useNavigate } from 'react-router';
 import { designerKey, stageOrder, stagesInOrder, type DraftDocument, type FlowEdge, type FlowNode } from '../../model';
 import { api, ApiError } from '../lib/api';
 import { useApi } from '../lib/session';
+import { fitReadable } from '../pipeline/fit';
+import '../pipeline/designer.css';
 import { nodeTypes } from '../pipeline/FlowNodes';
 import { typeInfo } from '../pipeline/palette';
 import { usePipelineStore } from '../pipeline/store';
@@ -74,6 +76,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
   const onNodesChange = usePipelineStore((s) => s.onNodesChange);
   const flow = useReactFlow();
   const fitted = useRef(false);
+  const canvasRef = useRef<HTMLDivElement>(null);
   const navigate = useNavigate();
   const pipelines = useApi<{ items: { id: string; name: string; latestVersion: number | null }[] }>('/api/pipelines');
 
@@ -107,7 +110,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
   useEffect(() => {
     if (!fitted.current && nodes.length) {
       fitted.current = true;
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }));
+      requestAnimationFrame(() => fitReadable(flow, canvasRef.current));
     }
   }, [nodes.length, flow]);
 
@@ -147,7 +150,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
       </div>
       {error && <Alert color="red" m="sm">{error}</Alert>}
       <div className="designer-body">
-        <div className="canvas">
+        <div className="canvas" ref={canvasRef}>
           <ReactFlow<FlowNode, FlowEdge>
             nodes={nodes} edges={edges} nodeTypes={nodeTypes} onNodesChange={onNodesChange}
             nodesDraggable={false} nodesConnectable={false} deleteKeyCode={null} defaultEdgeOptions={{ type: 'smoothstep' }}

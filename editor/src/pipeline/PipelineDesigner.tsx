@@ -1,5 +1,5 @@
 import { Alert, Button, Center, Group, Kbd, Loader, Modal, Stack, Table, Text, Textarea } from '@mantine/core';
-import { IconArrowBackUp, IconArrowForwardUp, IconChecks, IconDeviceFloppy, IconKeyboard, IconLayoutDistributeHorizontal, IconRocket } from '@tabler/icons-react';
+import { IconArrowBackUp, IconArrowForwardUp, IconChecks, IconDeviceFloppy, IconKeyboard, IconLayoutDistributeHorizontal, IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand, IconLayoutSidebarRightCollapse, IconLayoutSidebarRightExpand, IconRocket } from '@tabler/icons-react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type OnBeforeDelete } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import {
@@ -13,6 +13,8 @@ import { Inspector } from './Inspector';
 import { typeInfo, type PaletteItem } from './palette';
 import { usePipelineStore } from './store';
 import { VersionsPanel, type VersionInfo } from './VersionsPanel';
+import { fitReadable } from './fit';
+import './designer.css';
 
 interface PipelineResponse { id: string; name: string; draft: DraftDocument; draftUpdatedAt: string; problems: Problem[]; versions: VersionInfo[] }
 type Status = { kind: 'idle' | 'saved' | 'local' | 'busy' | 'error' | 'published'; text: string };
@@ -42,6 +44,10 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
   const [publishOpen, setPublishOpen] = useState(false);
   const [note, setNote] = useState('');
   const [helpOpen, setHelpOpen] = useState(false);
+  const [showPalette, setShowPalette] = useState(true);
+  const [showSide, setShowSide] = useState(true);
+  // The problems bar opens when the user asks for a check (save, validate, publish); on load they are in the inspector.
+  const [checked, setChecked] = useState(false);
   const store = usePipelineStore;
   const flow = useReactFlow();
   const revision = usePipelineStore((s) => s.revision);
@@ -124,11 +130,15 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
       clearDraft(storage(), 'pipeline', pipelineId);
       setRestored(undefined);
       store.getState().setProblems(r.problems);
+      setChecked(true);
       setStatus({ kind: 'saved', text: r.problems.length ? `Draft saved · ${r.problems.length} problem(s) to fix before publishing` : 'Draft saved · no problems' });
       return true;
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, String(err));
-      if (e.problems.length) store.getState().setProblems(e.problems);
+      if (e.problems.length) {
+        store.getState().setProblems(e.problems);
+        setChecked(true);
+      }
       setStatus({ kind: 'error', text: `Not saved: ${e.message} — your changes are kept in this browser` });
       return false;
     }
@@ -140,6 +150,7 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
     try {
       const r = await api<{ ok: boolean; problems: Problem[] }>(`${base}/validate`, { method: 'POST', body: store.getState().document() });
       store.getState().setProblems(r.problems);
+      setChecked(true);
       setStatus({ kind: r.ok ? 'saved' : 'error', text: r.ok ? 'No problems: ready to publish' : `${r.problems.length} problem(s) found` });
     } catch (err) {
       setStatus({ kind: 'error', text: err instanceof ApiError ? err.message : String(err) });
@@ -154,6 +165,7 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
     try {
       const r = await api<{ ok: boolean; problems: Problem[] }>(`${base}/validate`, { method: 'POST', body: store.getState().document() });
       store.getState().setProblems(r.problems);
+      setChecked(true);
       if (!r.ok || r.problems.length) {
         setStatus({ kind: 'error', text: `Publish refused: ${r.problems.length} problem(s) to fix first; nothing was published` });
         return;
@@ -184,7 +196,10 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
       setVersions(p.versions);
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, String(err));
-      if (e.problems.length) store.getState().setProblems(e.problems);
+      if (e.problems.length) {
+        store.getState().setProblems(e.problems);
+        setChecked(true);
+      }
       setStatus({ kind: 'error', text: `Publish refused: ${e.message}` });
     }
   }, [base, note, save, store]);
@@ -216,12 +231,18 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
             <>
               <Button variant="subtle" color="gray" size="xs" title="Undo (Ctrl+Z)" disabled={!canEdit || !ready} leftSection={<IconArrowBackUp size={14} />} onClick={() => store.getState().undo()}>Undo</Button>
               <Button variant="subtle" color="gray" size="xs" title="Redo (Ctrl+Shift+Z)" disabled={!canEdit || !ready} leftSection={<IconArrowForwardUp size={14} />} onClick={() => store.getState().redo()}>Redo</Button>
-              <Button variant="subtle" color="gray" size="xs" disabled={!canEdit || !ready} leftSection={<IconLayoutDistributeHorizontal size={14} />} onClick={() => { store.getState().layout(); requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 })); }}>Auto layout</Button>
+              <Button variant="subtle" color="gray" size="xs" disabled={!canEdit || !ready} leftSection={<IconLayoutDistributeHorizontal size={14} />} onClick={() => { store.getState().layout(); requestAnimationFrame(() => fitReadable(flow, document.querySelector<HTMLElement>('[data-testid="canvas"]'))); }}>Auto layout</Button>
               <Button variant="default" size="xs" leftSection={<IconChecks size={14} />} disabled={!ready} onClick={() => void validate()}>Validate</Button>
               <Button variant="default" size="xs" leftSection={<IconDeviceFloppy size={14} />} disabled={!!blocker} title={blocker ? `Cannot save: ${blocker}` : 'Save the draft'} onClick={() => void save()}>Save draft</Button>
               <Button size="xs" leftSection={<IconRocket size={14} />} disabled={!!blocker} title={blocker ? `Cannot publish: ${blocker}` : 'Publish a new version'} onClick={() => void startPublish()}>Publish</Button>
             </>
           )}
+          <Button variant="subtle" color="gray" size="xs" px={6} aria-label={showPalette ? 'Hide palette' : 'Show palette'} title={showPalette ? 'Hide palette' : 'Show palette'} onClick={() => setShowPalette(!showPalette)}>
+            {showPalette ? <IconLayoutSidebarLeftCollapse size={16} /> : <IconLayoutSidebarLeftExpand size={16} />}
+          </Button>
+          <Button variant="subtle" color="gray" size="xs" px={6} aria-label={showSide ? 'Hide side panel' : 'Show side panel'} title={showSide ? 'Hide side panel' : 'Show side panel'} onClick={() => setShowSide(!showSide)}>
+            {showSide ? <IconLayoutSidebarRightCollapse size={16} /> : <IconLayoutSidebarRightExpand size={16} />}
+          </Button>
           <Button variant="subtle" color="gray" size="xs" px={6} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}><IconKeyboard size={16} /></Button>
         </Group>
       </div>
@@ -242,19 +263,19 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
           <button className="link" onClick={() => void discardLocal()}>discard them</button>.
         </div>
       )}
-      {ready && <ProblemsPanel />}
       <div className="designer-body">
-        {!version && canEdit && <Palette items={palette} />}
+        {!version && canEdit && showPalette && <Palette items={palette} />}
         {ready ? <Canvas readOnly={!canEdit || !!version} /> : (
           <Center className="canvas" data-testid="canvas-loading"><Stack align="center" gap="xs"><Loader size="sm" /><Text size="sm" c="dimmed">Loading pipeline {pipelineId}…</Text></Stack></Center>
         )}
-        <aside className="side-panel">
+        {showSide && <aside className="side-panel">
+          {ready && checked && <ProblemsPanel />}
           <div className="tabs">
             <button className={side === 'inspect' ? 'active' : ''} onClick={() => setSide('inspect')}>Inspector</button>
             <button className={side === 'versions' ? 'active' : ''} onClick={() => setSide('versions')}>Versions ({versions.length})</button>
           </div>
           {side === 'inspect' ? <Inspector palette={palette} /> : <VersionsPanel pipelineId={pipelineId} versions={versions} />}
-        </aside>
+        </aside>}
       </div>
     </div>
   );
@@ -306,11 +327,12 @@ function Canvas({ readOnly }: { readOnly: boolean }) {
   const addNode = usePipelineStore((s) => s.addNode);
   const flow = useReactFlow();
   const fitted = useRef(false);
+  const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (!fitted.current && nodes.length) {
       fitted.current = true;
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }));
+      requestAnimationFrame(() => fitReadable(flow, box.current));
     }
   }, [nodes.length, flow]);
 
@@ -333,7 +355,7 @@ function Canvas({ readOnly }: { readOnly: boolean }) {
   };
 
   return (
-    <div className="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop} data-testid="canvas">
+    <div className="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop} data-testid="canvas" ref={box}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes} edges={edges} nodeTypes={nodeTypes}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={connect} onBeforeDelete={onBeforeDelete}
@@ -418,9 +440,9 @@ function ProblemsPanel() {
   }));
   return (
     <Alert color="red" variant="light" radius={0} py={6} data-testid="problems"
-      title={<button className="link" onClick={() => setOpen(!open)} aria-expanded={open}>{items.length} problem(s) to fix, each marked on its node {open ? '▾' : '▸'}</button>}>
+      title={<button className="link" onClick={() => setOpen(!open)} aria-expanded={open}>{items.length} problem(s) to fix {open ? '▾' : '▸'}</button>}>
       {open && (
-        <ul className="problem-list" style={{ maxHeight: 140, overflow: 'auto', margin: 0 }}>
+        <ul className="problem-list" style={{ maxHeight: 220, overflow: 'auto', margin: 0, paddingLeft: 16 }}>
           {items.map((p, i) => (
             <li key={i}>
               {p.nodeId || p.edgeId ? <button className="link" onClick={() => focus(p.nodeId, p.edgeId)}><b>{p.where}</b></button> : <b>{p.where}</b>}: {p.what}
