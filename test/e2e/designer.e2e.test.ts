@@ -200,4 +200,19 @@ describe('pipeline designer keeps each pipeline\'s work apart', () => {
     await page.getByRole('button', { name: 'Show side panel' }).click();
     await page.getByTestId('palette').waitFor();
   });
+
+  it('live view shows the counts on load (no new event needed), every stage in pipeline order, lists matching the counts', async () => {
+    // Two leads already sit in Beta's stage before the page opens; nothing changes while it is open.
+    for (const id of ['live-1', 'live-2']) {
+      await stack.db.sql`insert into leads (id, dedupe_key, source, name, email, country, pipeline_id, pipeline_version, stage, status, node_id)
+                         values (${id}, ${id}, 'web', ${`Lead ${id}`}, ${`${id}@example.test`}, 'DE', 'beta', 1, 'beta-qualifying', 'open', 'beta-stage')`;
+    }
+    await page.goto(`${baseUrl}/live/beta`);
+    const chip = page.getByTestId('stage-beta-qualifying');
+    await expect.poll(() => chip.locator('.stage-count').textContent(), { timeout: 10_000 }).toBe('2');
+    await expect.poll(() => page.getByTestId('count-beta-stage').textContent(), { timeout: 10_000 }).toBe('2');
+    await chip.click();
+    await expect.poll(() => page.getByTestId('lead-list').locator('.lead-row').count()).toBe(2);
+    await shot(page, '50-live-counts-on-load');
+  });
 });

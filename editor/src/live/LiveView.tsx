@@ -1,4 +1,4 @@
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow } from '@xyflow/react';
 import { Alert, Badge, Button, Group, NativeSelect, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { IconBolt } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -107,12 +107,13 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
     usePipelineStore.getState().setCounts(new Map(live.nodes.map((n) => [n.nodeId, { open: n.open, closed: n.closed }])));
   }, [live, shown, version]);
 
+  const measured = useNodesInitialized();
   useEffect(() => {
-    if (!fitted.current && nodes.length) {
+    if (!fitted.current && nodes.length && measured) {
       fitted.current = true;
       requestAnimationFrame(() => fitReadable(flow, canvasRef.current));
     }
-  }, [nodes.length, flow]);
+  }, [nodes.length, measured, flow]);
 
   const stages = useMemo(() => (live ? stagesInOrder(live.stages, order) : []), [live, order]);
   const leadsPath = selection ? `${base}/${selection.kind === 'node' ? 'nodes' : 'stages'}/${encodeURIComponent(selection.id)}/leads?t=${live?.at ?? ''}` : null;

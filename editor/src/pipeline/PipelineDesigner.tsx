@@ -1,6 +1,6 @@
 import { Alert, Button, Center, Group, Kbd, Loader, Modal, Stack, Table, Text, Textarea } from '@mantine/core';
 import { IconArrowBackUp, IconArrowForwardUp, IconChecks, IconDeviceFloppy, IconKeyboard, IconLayoutDistributeHorizontal, IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand, IconLayoutSidebarRightCollapse, IconLayoutSidebarRightExpand, IconRocket } from '@tabler/icons-react';
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type OnBeforeDelete } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow, type OnBeforeDelete } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import {
   clearDraft, designerKey, loadDraft, problemsInWords, problemsIntroducedByDelete, storeDraft, whyNotWritable, type DraftDocument, type FlowEdge, type FlowNode, type Problem,
@@ -329,12 +329,14 @@ function Canvas({ readOnly }: { readOnly: boolean }) {
   const fitted = useRef(false);
   const box = useRef<HTMLDivElement>(null);
 
+  // Fit once the nodes have their measured sizes (bounds of unmeasured nodes would cut the last ones off).
+  const measured = useNodesInitialized();
   useEffect(() => {
-    if (!fitted.current && nodes.length) {
+    if (!fitted.current && nodes.length && measured) {
       fitted.current = true;
       requestAnimationFrame(() => fitReadable(flow, box.current));
     }
-  }, [nodes.length, flow]);
+  }, [nodes.length, measured, flow]);
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
