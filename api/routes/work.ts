@@ -22,15 +22,15 @@ interface ConstantRow { category: string; code: string; label: string; sort: num
 const constantSchema = z.object({ category: z.string(), code: z.string(), label: z.string(), sort: z.number(), active: z.boolean() });
 
 /** How many records use a constant, and what they are called (a constant in use is deactivated, never deleted). */
-async function constantUse(sql: Sql, category: ConstantCategory, code: string): Promise<{ n: number; what: string }> {
+async function constantUse(sql: Sql, category: ConstantCategory, code: string): Promise<{ n: number; what: [string, string] }> {
   const count = async (q: Promise<{ n: number }[]>) => (await q)[0]!.n;
   switch (category) {
-    case 'visit_type': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from visits where type = ${code}`), what: 'visits' };
-    case 'visit_status': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from visits where status = ${code}`), what: 'visits' };
-    case 'loss_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from leads where lost_reason = ${code}`), what: 'lost leads' };
-    case 'rejection_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from offers where rejection_reason = ${code}`), what: 'rejected offers' };
-    case 'product_interest': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from leads where product_interest = ${code}`), what: 'leads' };
-    case 'disqualify_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from lead_events where type = 'disqualified' and context->>'reason' = ${code}`), what: 'disqualifications' };
+    case 'visit_type': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from visits where type = ${code}`), what: ['visit', 'visits'] };
+    case 'visit_status': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from visits where status = ${code}`), what: ['visit', 'visits'] };
+    case 'loss_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from leads where lost_reason = ${code}`), what: ['lost lead', 'lost leads'] };
+    case 'rejection_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from offers where rejection_reason = ${code}`), what: ['rejected offer', 'rejected offers'] };
+    case 'product_interest': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from leads where product_interest = ${code}`), what: ['lead', 'leads'] };
+    case 'disqualify_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from lead_events where type = 'disqualified' and context->>'reason' = ${code}`), what: ['disqualification', 'disqualifications'] };
   }
 }
 
@@ -155,7 +155,7 @@ export const workRoutes: FastifyPluginAsyncZod = async (app) => {
     const [row] = await app.sql<ConstantRow[]>`select category, code, label, sort, active from constants where category = ${category} and code = ${code}`;
     if (!row) throw notFound('constant');
     const use = await constantUse(app.sql, category, code);
-    if (use.n > 0) throw conflict(`"${row.label}" is used by ${use.n} ${use.what}; deactivate it instead of deleting it`);
+    if (use.n > 0) throw conflict(`"${row.label}" is used by ${use.n} ${use.what[use.n === 1 ? 0 : 1]}; deactivate it instead of deleting it`);
     await app.sql`delete from constants where category = ${category} and code = ${code}`;
     await audit(app.sql, { actorId: req.user!.id, action: 'constant.deleted', targetType: 'constant', targetId: `${category}/${code}`, details: { category, code, label: row.label } });
     return reply.status(204).send(null);

@@ -86,6 +86,39 @@ describe('admin pages end to end', () => {
     expect(row!.active).toBe(true);
   });
 
+  it('creates a team and moves the rep into it', async () => {
+    await tab('Teams').click();
+    await page.getByRole('button', { name: 'New team' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New team' });
+    await dialog.getByLabel('Id').fill('North Sales');
+    await dialog.getByLabel('Name').fill('North sales');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('must be a slug').waitFor();
+    await dialog.getByLabel('Id').fill('north');
+    await dialog.getByLabel('Territory').fill('DE');
+    await dialog.getByLabel('Territory').press('Enter');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const team = page.getByTestId('team-north');
+    await team.waitFor();
+    expect(await team.textContent()).toContain('DE');
+
+    await tab('Users').click();
+    await page.getByRole('button', { name: 'Actions for Rita Rep' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Rita Rep' });
+    await edit.getByRole('combobox', { name: 'Team' }).click();
+    await page.getByRole('option', { name: 'North sales' }).click();
+    await edit.getByLabel('Routing weight').fill('3');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    const row = page.getByTestId('user-row-rita.rep@example.test');
+    await expect.poll(() => row.textContent()).toContain('North sales');
+    const [rita] = await stack.db.sql`select team_id, routing_weight from users where email = 'rita.rep@example.test'`;
+    expect(rita).toEqual({ team_id: 'north', routing_weight: 3 });
+    await shot(page, '40-05b-rep-in-team');
+  });
+
   it('creates an API key shown once, listed by its prefix', async () => {
     await tab('API keys').click();
     await page.getByLabel('New key for').fill('Partner GmbH shop');
@@ -116,6 +149,18 @@ describe('admin pages end to end', () => {
     const [c] = await stack.db.sql`select label, active from constants where category = 'loss_reason' and code = 'budget_frozen'`;
     expect(c).toEqual({ label: 'Budget frozen this year', active: true });
 
+    // A lost lead records the reason: deleting it is refused with the reason, deactivating works.
+    await stack.db.sql`
+      insert into leads (id, dedupe_key, source, status, name, lost_reason, pipeline_id, pipeline_version)
+      values ('lead-e2e-lost', 'e2e-lost', 'manual', 'lost', 'Lost Lena', 'budget_frozen', 'default', 1)`;
+    await row.getByRole('button', { name: 'Delete Budget frozen this year' }).click();
+    await page.getByText('"Budget frozen this year" is used by 1 lost lead; deactivate it instead of deleting it').waitFor();
+    await row.getByRole('switch', { name: 'Budget frozen this year active' }).click({ force: true });
+    await row.getByText('deactivated').waitFor();
+    await shot(page, '40-07b-constant-in-use');
+    const [after] = await stack.db.sql`select active from constants where category = 'loss_reason' and code = 'budget_frozen'`;
+    expect(after!.active).toBe(false);
+
     await tab('Mail').click();
     await page.getByRole('switch', { name: 'Outgoing e-mail' }).click({ force: true });
     await page.getByText('E-mail is switched off').waitFor();
@@ -128,7 +173,7 @@ describe('admin pages end to end', () => {
     await expect.poll(async () => (await rows.allTextContents()).join('\n'), { timeout: 15_000 })
       .toMatch(/User created[\s\S]*/);
     const all = (await rows.allTextContents()).join('\n');
-    for (const what of ['User created', 'Api key created', 'Constant created', 'Constant updated', 'Mail disabled']) expect(all).toContain(what);
+    for (const what of ['User created', 'Team created', 'Api key created', 'Constant created', 'Constant updated', 'Constant deactivated', 'Mail disabled']) expect(all).toContain(what);
     expect(all).toContain('loss_reason/budget_frozen');
     expect(all).toContain('User: Rita Rep');
     expect(all).toContain('Api key: Partner GmbH shop');

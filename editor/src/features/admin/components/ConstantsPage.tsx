@@ -76,9 +76,10 @@ function AddConstant({ category, nextSort }: { category: ConstantCategory; nextS
     <form onSubmit={form.onSubmit((v) => void submit(v))}>
       <Group align="flex-start">
         <TextInput label="New label" placeholder="e.g. Price too high" w={260} {...form.getInputProps('label')} />
-        <TextInput label="Code" description="Stable; derived from the label when empty" placeholder={codeOf(form.values.label) || 'price_too_high'} w={220} {...form.getInputProps('code')} />
+        <TextInput label="Code (optional)" placeholder={codeOf(form.values.label) || 'price_too_high'} w={220} {...form.getInputProps('code')} />
         <Button type="submit" mt={25} leftSection={<IconPlus size={16} />} loading={put.isPending}>Add</Button>
       </Group>
+      <Text size="xs" c="dimmed" mt={4}>The code is stored on records and never changes; left empty, it is made from the label.</Text>
       {refusal && <Alert color="red" mt="xs">{refusal}</Alert>}
     </form>
   );
@@ -95,7 +96,7 @@ export function ConstantsPage() {
     <Stack data-testid="admin-constants-page">
       <Select label="List" w={320} allowDeselect={false} value={category} data={constantCategories.map((c) => ({ value: c, label: constantCategoryLabels[c] }))}
         onChange={(v) => v && setParams({ category: v }, { replace: true })} />
-      <Text size="sm" c="dimmed">Codes are stored on records and never change. Deactivate an entry to hide it from new records; one no record uses can be deleted.</Text>
+      <Text size="sm" c="dimmed">Deactivate an entry to hide it from new records; an entry no record uses can be deleted.</Text>
       {constants.error && <Alert color="red">{constants.error.message}</Alert>}
       <AddConstant key={category} category={category} nextSort={items.reduce((m, c) => Math.max(m, c.sort + 1), 0)} />
       {items.length === 0 && constants.data && <Text size="sm" c="dimmed">Nothing in this list yet.</Text>}

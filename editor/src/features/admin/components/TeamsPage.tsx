@@ -58,7 +58,7 @@ export function TeamsPage() {
         <Table striped>
           <Table.Thead><Table.Tr><Table.Th>Team</Table.Th><Table.Th>Manager</Table.Th><Table.Th>Members</Table.Th><Table.Th>Territory</Table.Th><Table.Th /></Table.Tr></Table.Thead>
           <Table.Tbody>{teams.data.map((t) => (
-            <Table.Tr key={t.id}>
+            <Table.Tr key={t.id} data-testid={`team-${t.id}`}>
               <Table.Td><Text size="sm" fw={600}>{t.name}</Text><Text size="xs" c="dimmed" ff="monospace">{t.id}</Text></Table.Td>
               <Table.Td><Text size="sm">{t.managerId ? (userName.get(t.managerId) ?? t.managerId) : '—'}</Text></Table.Td>
               <Table.Td><Text size="sm">{members(t.id)}</Text></Table.Td>
