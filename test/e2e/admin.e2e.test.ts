@@ -15,6 +15,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let baseUrl: string;
+let ritaPassword = '';
 
 beforeAll(async () => {
   stack = await createTestStack();
@@ -65,6 +66,7 @@ describe('admin pages end to end', () => {
     await secret.waitFor();
     const generated = (await secret.textContent())!.trim();
     expect(generated.length).toBeGreaterThanOrEqual(12);
+    ritaPassword = generated;
     await shot(page, '40-03-user-password-once');
     await page.getByRole('button', { name: 'I have copied it' }).click();
     const row = page.getByTestId('user-row-rita.rep@example.test');
@@ -198,5 +200,22 @@ describe('admin pages end to end', () => {
     await page.getByRole('switch', { name: /E-mail me about my leads/ }).click({ force: true });
     await expect.poll(async () => (await stack.db.sql`select notify_email from users where id = ${admin.id}`)[0]!.notify_email).toBe(false);
     await shot(page, '40-11-settings');
+  });
+
+  it('shows a rep their settings, and the admin area only as a notice', async () => {
+    const repContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+    try {
+      const rep = await repContext.newPage();
+      await rep.goto(`${baseUrl}/settings`);
+      await signIn(rep, 'rita.rep@example.test', ritaPassword);
+      await rep.getByTestId('settings-password').waitFor();
+      await rep.getByText('rita.rep@example.test').first().waitFor();
+      await rep.goto(`${baseUrl}/admin/users`);
+      await rep.getByText('For admins only').waitFor();
+      expect(await rep.getByTestId('admin-users-page').count()).toBe(0);
+      await shot(rep, '40-12-rep-admin-notice');
+    } finally {
+      await repContext.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
-import { Tabs } from '@mantine/core';
+import { Alert, Tabs } from '@mantine/core';
 import { IconHome, IconKey, IconListDetails, IconMail, IconUsers, IconUsersGroup, IconHistory } from '@tabler/icons-react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader';
+import { useUser } from '../../../lib/session';
 
 export const adminTabs = [
   { to: '/admin', label: 'Overview', icon: IconHome },
@@ -17,6 +18,15 @@ export const adminTabs = [
 export function AdminLayout() {
   const { pathname } = useLocation();
   const navigate = useNavigate();
+  const user = useUser();
+  if (user.role !== 'admin') {
+    return (
+      <div className="page" data-testid="admin">
+        <PageHeader title="Administration" />
+        <Alert color="yellow" title="For admins only">Users, keys, constants and the audit log are managed by an admin. Your own password and notifications are under Your settings in the user menu.</Alert>
+      </div>
+    );
+  }
   const current = adminTabs.find((t) => t.to !== '/admin' && pathname.startsWith(t.to))?.to ?? '/admin';
   return (
     <div className="page page-wide" data-testid="admin">
