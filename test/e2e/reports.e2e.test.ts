@@ -97,6 +97,18 @@ describe('reports in the browser', () => {
     expect(await page.getByText('Prospect nc-3').count()).toBe(0);
   });
 
+  it('shows the general situation per rep, and visits per customer class and type', async () => {
+    await page.goto(`${baseUrl}/reports/overview`);
+    await page.getByTestId('report-table-byRep').waitFor();
+    // Mia's teams only: Max's West team is not hers.
+    expect(await page.getByTestId('report-table-byRep').getByText('Dario Rep').count()).toBe(0);
+    await shot(page, '60-overview');
+    await page.goto(`${baseUrl}/reports/visits`);
+    await page.getByTestId('report-table-byType').waitFor();
+    await page.getByRole('button', { name: /^Per customer class, Anna Rep, All: [1-9]/ }).waitFor();
+    await shot(page, '60-visits');
+  });
+
   it('says so when a period has no data, and names a bad filter on its field', async () => {
     await page.goto(`${baseUrl}/reports/visits?from=2019-01-01&to=2019-01-31`);
     await page.getByTestId('report-empty').waitFor();
