@@ -175,6 +175,18 @@ describe('pipeline designer keeps each pipeline\'s work apart', () => {
     await shot(page, '50-designer-shortcuts');
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count()).toBe(0);
+
+    // Keyboard add-node: N, type part of the name, Enter.
+    await page.keyboard.press('n');
+    const dialog = page.getByRole('dialog', { name: 'Add a node' });
+    await dialog.getByPlaceholder('Type to search the palette').waitFor();
+    await page.keyboard.type('Task');
+    await shot(page, '50-designer-add-node');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await node('create-task').waitFor();
+    await expect.poll(() => page.locator('.react-flow__node.selected[data-id="create-task"]').count()).toBe(1);
+    await expect.poll(() => dialog.count()).toBe(0);
   });
 
   it('opens the default pipeline at a zoom where node text is readable; auto layout wraps it into rows; panels collapse', async () => {

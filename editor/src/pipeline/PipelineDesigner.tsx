@@ -1,5 +1,5 @@
-import { Alert, Button, Center, Group, Kbd, Loader, Modal, Stack, Table, Text, Textarea } from '@mantine/core';
-import { IconArrowBackUp, IconArrowForwardUp, IconChecks, IconDeviceFloppy, IconKeyboard, IconLayoutDistributeHorizontal, IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand, IconLayoutSidebarRightCollapse, IconLayoutSidebarRightExpand, IconRocket } from '@tabler/icons-react';
+import { Alert, Button, Center, Group, Kbd, Loader, Modal, Select, Stack, Table, Text, Textarea } from '@mantine/core';
+import { IconArrowBackUp, IconArrowForwardUp, IconChecks, IconDeviceFloppy, IconKeyboard, IconLayoutDistributeHorizontal, IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand, IconLayoutSidebarRightCollapse, IconLayoutSidebarRightExpand, IconPlus, IconRocket } from '@tabler/icons-react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow, type OnBeforeDelete } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import {
@@ -211,7 +211,20 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
     await loadAll();
   };
 
-  useShortcuts(!!canEdit && ready, () => setHelpOpen(true));
+  const [addOpen, setAddOpen] = useState(false);
+  const openHelp = useCallback(() => setHelpOpen(true), []);
+  const openAdd = useCallback(() => setAddOpen(true), []);
+  useShortcuts(!!canEdit && ready && !version, openHelp, openAdd);
+
+  /** Adds a palette item at the middle of the visible canvas and selects it (the keyboard way to add a node). */
+  const addAtCenter = (item: PaletteItem) => {
+    setAddOpen(false);
+    const el = document.querySelector<HTMLElement>('[data-testid="canvas"]');
+    if (!el) return;
+    const r = el.getBoundingClientRect();
+    const pos = flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
+    store.getState().addNode(item.type, { x: pos.x - 110, y: pos.y - 36 }, structuredClone(item.defaults), item.kind === 'custom' ? item.label : undefined);
+  };
 
   if (loadError) return <div className="page"><div className="alert alert-error">{loadError}</div><Link to="/pipelines">Back to pipelines</Link></div>;
 
@@ -229,6 +242,7 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
             <Button variant="default" size="xs" leftSection={<IconArrowBackUp size={14} />} onClick={() => navigate(`/pipelines/${encodeURIComponent(pipelineId)}`)}>Back to draft</Button>
           ) : (
             <>
+              <Button variant="subtle" color="gray" size="xs" px={6} aria-label="Add node" title="Add a node from the keyboard (N)" disabled={!canEdit || !ready} onClick={openAdd}><IconPlus size={16} /></Button>
               <Button variant="subtle" color="gray" size="xs" title="Undo (Ctrl+Z)" disabled={!canEdit || !ready} leftSection={<IconArrowBackUp size={14} />} onClick={() => store.getState().undo()}>Undo</Button>
               <Button variant="subtle" color="gray" size="xs" title="Redo (Ctrl+Shift+Z)" disabled={!canEdit || !ready} leftSection={<IconArrowForwardUp size={14} />} onClick={() => store.getState().redo()}>Redo</Button>
               <Button variant="subtle" color="gray" size="xs" disabled={!canEdit || !ready} leftSection={<IconLayoutDistributeHorizontal size={14} />} onClick={() => { store.getState().layout(); requestAnimationFrame(() => fitReadable(flow, document.querySelector<HTMLElement>('[data-testid="canvas"]'))); }}>Auto layout</Button>
@@ -257,6 +271,7 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
         </Stack>
       </Modal>
       <ShortcutHelp opened={helpOpen} onClose={() => setHelpOpen(false)} />
+      <AddNodeDialog opened={addOpen} items={palette} onClose={() => setAddOpen(false)} onPick={addAtCenter} />
       {restored && (
         <div className="banner">
           Restored unsaved changes from {new Date(restored).toLocaleString()}. <button className="link" onClick={() => void save()}>Save them</button> or{' '}
@@ -373,7 +388,7 @@ function Canvas({ readOnly }: { readOnly: boolean }) {
   );
 }
 
-function useShortcuts(enabled: boolean, showHelp: () => void) {
+function useShortcuts(enabled: boolean, showHelp: () => void, addNode: () => void) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
@@ -381,6 +396,10 @@ function useShortcuts(enabled: boolean, showHelp: () => void) {
       if (e.key === '?' && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
         return showHelp();
+      }
+      if (enabled && e.key.toLowerCase() === 'n' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        return addNode();
       }
       if (!enabled || !(e.ctrlKey || e.metaKey)) return;
       const s = usePipelineStore.getState();
@@ -395,11 +414,13 @@ function useShortcuts(enabled: boolean, showHelp: () => void) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [enabled, showHelp]);
+  }, [enabled, showHelp, addNode]);
 }
 
 const shortcuts: [string[], string][] = [
   [['?'], 'Show this help'],
+  [['N'], 'Add a node (type to search, Enter adds it in the middle of the canvas)'],
+  [['Tab'], 'Move the focus between nodes; Enter selects'],
   [['Ctrl', 'Z'], 'Undo'],
   [['Ctrl', 'Shift', 'Z'], 'Redo (also Ctrl+Y)'],
   [['Ctrl', 'C'], 'Copy the selected nodes'],
@@ -408,6 +429,23 @@ const shortcuts: [string[], string][] = [
   [['Shift', 'click'], 'Add to the selection'],
   [['Ctrl', 'K'], 'Go to a page or a lead'],
 ];
+
+/** Keyboard add-node: search the palette by name, Enter adds the node in the middle of the visible canvas. */
+function AddNodeDialog({ opened, items, onClose, onPick }: { opened: boolean; items: PaletteItem[]; onClose: () => void; onPick: (item: PaletteItem) => void }) {
+  const data = items.map((item, i) => ({
+    value: String(i),
+    label: item.kind === 'custom' ? `${item.label} (custom activity)` : `${typeInfo[item.type].name} — ${item.label}`,
+  }));
+  return (
+    <Modal opened={opened} onClose={onClose} title="Add a node" centered>
+      <Select
+        label="Node" placeholder="Type to search the palette" data={data} searchable defaultDropdownOpened data-autofocus
+        value={null} onChange={(v) => { const item = v === null ? undefined : items[Number(v)]; if (item) onPick(item); }}
+        maxDropdownHeight={260}
+      />
+    </Modal>
+  );
+}
 
 /** The designer's keyboard shortcuts (opened with "?" or the keyboard button). */
 function ShortcutHelp({ opened, onClose }: { opened: boolean; onClose: () => void }) {
