@@ -120,6 +120,8 @@ describe('editor end to end', () => {
   it('builds the pipeline by dragging and connecting, is refused while broken, then publishes', async () => {
     await page.goto(`${baseUrl}/pipelines/default`);
     await page.locator('.react-flow__node[data-id="capture"]').waitFor();
+    // Drops land where the test aims only once the canvas has been fitted to the graph.
+    await page.locator('[data-testid="canvas"][data-fitted="true"]').waitFor();
     await dropFromPalette('score', 0.2, 0.15);
     await dropFromPalette('stage', 0.8, 0.15);
     await dropFromPalette('wait', 0.2, 0.85);
@@ -205,6 +207,8 @@ describe('editor end to end', () => {
   it('keeps unsaved edits across a reload and a server error', async () => {
     await page.goto(`${baseUrl}/pipelines/default`);
     await page.locator('.react-flow__node[data-id="capture"]').waitFor();
+    // Drops land where the test aims only once the canvas has been fitted to the graph.
+    await page.locator('[data-testid="canvas"][data-fitted="true"]').waitFor();
     await dropFromPalette('create_task', 0.5, 0.1);
     await page.locator('.react-flow__node[data-id="create-task"]').waitFor();
     // The server refuses the save (500 on the draft route): the edit stays in this browser.

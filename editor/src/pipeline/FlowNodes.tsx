@@ -43,7 +43,12 @@ function Card({ node, inputs, selected }: { node: FlowNode; inputs: boolean; sel
       </div>
       <div className="flow-node-title">{node.data.label || node.id}</div>
       <div className="flow-node-sub">{subtitle(node)}</div>
-      {problems.length > 0 && <div className="flow-node-problem">{problems[0]}</div>}
+      {problems.length > 0 && (
+        <div className="flow-node-problem">
+          {problems.slice(0, 3).map((p) => <div key={p}>{p}</div>)}
+          {problems.length > 3 && <div>… and {problems.length - 3} more (see the side panel)</div>}
+        </div>
+      )}
       {outputs.map((o, i) => (
         <div key={o}>
           {named && <span className="handle-label" style={{ top: 44 + i * 22 - 7 }}>{o}</span>}

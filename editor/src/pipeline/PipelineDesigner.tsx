@@ -1,7 +1,7 @@
 import { Alert, Button, Center, Group, Kbd, Loader, Modal, Select, Stack, Table, Text, Textarea } from '@mantine/core';
 import { IconArrowBackUp, IconArrowForwardUp, IconChecks, IconDeviceFloppy, IconKeyboard, IconLayoutDistributeHorizontal, IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand, IconLayoutSidebarRightCollapse, IconLayoutSidebarRightExpand, IconPlus, IconRocket } from '@tabler/icons-react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow, type OnBeforeDelete } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   clearDraft, designerKey, loadDraft, problemsInWords, problemsIntroducedByDelete, storeDraft, whyNotWritable, type DraftDocument, type FlowEdge, type FlowNode, type Problem,
 } from '../../model';
@@ -342,14 +342,22 @@ function Canvas({ readOnly }: { readOnly: boolean }) {
   const addNode = usePipelineStore((s) => s.addNode);
   const flow = useReactFlow();
   const fitted = useRef(false);
+  // A connection with a problem says it in words on the canvas, next to its branch name.
+  const shownEdges = useMemo(() => edges.map((e) => (e.data?.problems.length
+    ? { ...e, label: `${e.data.branch ? `${e.data.branch}: ` : ''}${e.data.problems.join('; ')}`, labelStyle: { fill: '#b91c1c', fontWeight: 600 } }
+    : e)), [edges]);
   const box = useRef<HTMLDivElement>(null);
 
   // Fit once the nodes have their measured sizes (bounds of unmeasured nodes would cut the last ones off).
   const measured = useNodesInitialized();
+  const [settled, setSettled] = useState(false);
   useEffect(() => {
     if (!fitted.current && nodes.length && measured) {
       fitted.current = true;
-      requestAnimationFrame(() => fitReadable(flow, box.current));
+      requestAnimationFrame(() => {
+        fitReadable(flow, box.current);
+        setSettled(true);
+      });
     }
   }, [nodes.length, measured, flow]);
 
@@ -372,9 +380,9 @@ function Canvas({ readOnly }: { readOnly: boolean }) {
   };
 
   return (
-    <div className="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop} data-testid="canvas" ref={box}>
+    <div className="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop} data-testid="canvas" ref={box} data-fitted={settled ? 'true' : undefined}>
       <ReactFlow<FlowNode, FlowEdge>
-        nodes={nodes} edges={edges} nodeTypes={nodeTypes}
+        nodes={nodes} edges={shownEdges} nodeTypes={nodeTypes}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={connect} onBeforeDelete={onBeforeDelete}
         nodesDraggable={!readOnly} nodesConnectable={!readOnly} edgesReconnectable={false}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']} multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
