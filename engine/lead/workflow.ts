@@ -320,6 +320,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
         reminders.push(r);
         armReminder(r);
       }
+      // The next deadline is known now: a query answered before the first wait must not say "none".
+      refreshDeadline();
     }
   }
   if (s.rerouting && s.ownerId === null && !s.closed && patched('reroute-unassigned')) void rerouteUntilAssigned(s.rerouting);
