@@ -115,6 +115,33 @@ describe('pipeline designer keeps each pipeline\'s work apart', () => {
     if (stored.a) expect(JSON.parse(stored.a).doc.id).toBe('alpha');
   });
 
+  it('a slow answer for A that arrives after B is open never replaces B\'s graph', async () => {
+    await page.goto(`${baseUrl}/pipelines`);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    await page.route('**/api/pipelines/alpha', async (route) => {
+      await gate;
+      await route.continue();
+    });
+    await page.getByRole('link', { name: 'Alpha pipeline' }).click();
+    await page.getByTestId('canvas-loading').waitFor();
+    // Give up on A before it answers and open B.
+    await page.getByRole('link', { name: 'Pipelines', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Beta pipeline' }).click();
+    await node('beta-stage').waitFor();
+    const answered = page.waitForResponse('**/api/pipelines/alpha');
+    release();
+    await answered;
+    await page.unroute('**/api/pipelines/alpha');
+    // B's graph stays, and a save writes B's graph to B.
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toMatch(/Draft saved/);
+    expect(await node('alpha-stage').count()).toBe(0);
+    expect(await node('beta-stage').count()).toBe(1);
+    expect((await draftOf('beta')).nodes.map((n) => n.id)).toEqual(['beta-start', 'beta-stage', 'beta-won']);
+    expect(await draftOf('alpha')).toEqual(alpha);
+  });
+
   it('cancelling the publish dialog publishes nothing; confirming publishes with the note', async () => {
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const dialog = page.getByRole('dialog');
