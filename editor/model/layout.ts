@@ -1,7 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import type { FlowEdge, FlowNode } from './types';
 
-export const NODE_WIDTH = 220;
+export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 72;
 
 export interface LayoutOptions {

@@ -250,7 +250,7 @@ describe('readable at first sight', () => {
     const laid = autoLayout(nodes, edges, { maxRowWidth: 1200 });
     const xs = laid.map((n) => n.position.x);
     const ys = [...new Set(laid.map((n) => n.position.y))];
-    expect(Math.max(...xs) + 220 - Math.min(...xs)).toBeLessThanOrEqual(1200);
+    expect(Math.max(...xs) + 200 - Math.min(...xs)).toBeLessThanOrEqual(1200);
     expect(ys.length).toBeGreaterThan(1);
     const byId = new Map(laid.map((n) => [n.id, n.position]));
     expect(byId.get('n0')!.x).toBeLessThan(byId.get('n1')!.x);
@@ -258,7 +258,7 @@ describe('readable at first sight', () => {
     for (const a of laid) {
       for (const b of laid) {
         if (a === b) continue;
-        const apart = Math.abs(a.position.x - b.position.x) >= 220 || Math.abs(a.position.y - b.position.y) >= 72;
+        const apart = Math.abs(a.position.x - b.position.x) >= 200 || Math.abs(a.position.y - b.position.y) >= 72;
         expect(apart, `${a.id} overlaps ${b.id}`).toBe(true);
       }
     }

@@ -56,7 +56,7 @@ function PipelineInspector({ count }: { count: number }) {
         </ul>
       )}
       <h4>Shortcuts</h4>
-      <p className="muted small">Drag from the palette · drag from a handle to connect · Delete removes · Ctrl+Z / Ctrl+Shift+Z undo/redo · Ctrl+C / Ctrl+V copy/paste</p>
+      <p className="muted small">Drag from the palette · drag from a handle to connect · Delete removes · Ctrl+Z / Ctrl+Shift+Z undo/redo · Ctrl+C / Ctrl+V copy/paste · N adds a node · ? lists every shortcut</p>
     </div>
   );
 }

@@ -223,7 +223,7 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
     if (!el) return;
     const r = el.getBoundingClientRect();
     const pos = flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
-    store.getState().addNode(item.type, { x: pos.x - 110, y: pos.y - 36 }, structuredClone(item.defaults), item.kind === 'custom' ? item.label : undefined);
+    store.getState().addNode(item.type, { x: pos.x - 100, y: pos.y - 36 }, structuredClone(item.defaults), item.kind === 'custom' ? item.label : undefined);
   };
 
   if (loadError) return <div className="page"><div className="alert alert-error">{loadError}</div><Link to="/pipelines">Back to pipelines</Link></div>;
