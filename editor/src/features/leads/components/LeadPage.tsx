@@ -15,6 +15,7 @@ import { ReasonForm } from './actions/ReasonForm';
 import { ReassignForm } from './actions/ReassignForm';
 import { WonForm } from './actions/WonForm';
 import { ActionBar } from './ActionBar';
+import { FailingSteps } from './FailingSteps';
 import { LeadHeader } from './LeadHeader';
 import { DocumentsSection, OffersSection, OrdersSection, TasksSection, VisitsSection } from './LeadSections';
 import { LeadTimeline } from './LeadTimeline';
@@ -93,6 +94,7 @@ export function LeadPage() {
           </Stack>
         </Alert>
       )}
+      {(user.role === 'ops' || user.role === 'admin') && l.status !== 'won' && l.status !== 'lost' && <FailingSteps leadId={l.id} />}
       {actions.error && <Alert color="yellow" variant="light" mb="sm">Could not ask the workflow which actions are possible ({actions.error.message}); the server will refuse what is not.</Alert>}
       <ActionBar permission={permission} onAction={(kind) => setOpen({ kind })} />
       <Grid gap="md">
