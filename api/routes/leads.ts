@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as msg from '../../engine/lead/messages';
@@ -6,7 +7,7 @@ import {
   captureBodySchema, captureResponseSchema, convertBodySchema, publicCaptureResponseSchema, createOfferBodySchema, logVisitBodySchema, noteBodySchema, reasonBodySchema,
   reassignBodySchema, setOfferStatusBodySchema, wonBodySchema,
 } from '../../engine/lead/schemas';
-import { leadScope } from '../auth/scope';
+import { leadScope, managedTeams } from '../auth/scope';
 import { anyUser, managers } from '../auth/types';
 import { DomainError, notFound } from '../errors';
 import { captureHeadersSchema, captureLead } from '../leads/capture';
@@ -122,7 +123,7 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // ---- rep actions (updates with validators in the workflow) ----
   // Each answers within 10 s (503 + Retry-After otherwise); an `Idempotency-Key` makes a retry attach to the same update.
-  type ActionContext = { by: string; ids: (prefix: string) => { updateId: string; recordId: string } };
+  type ActionContext = { by: string; user: NonNullable<FastifyRequest['user']>; ids: (prefix: string) => { updateId: string; recordId: string } };
   const action = <B extends z.ZodType>(path: string, summary: string, body: B, run: (id: string, body: z.infer<B>, ctx: ActionContext) => Promise<unknown>, access = anyUser) =>
     app.post(`/api/leads/:id/${path}`, {
       config: { access },
@@ -131,7 +132,7 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
       const key = idempotencyKeyOf(req);
       await assertVisible(req.params.id, req.user);
       const by = req.user!.id;
-      return (await run(req.params.id, req.body as z.infer<B>, { by, ids: (prefix) => actionIds(`${req.params.id}:${path}`, prefix, key, by) })) as Record<string, unknown>;
+      return (await run(req.params.id, req.body as z.infer<B>, { by, user: req.user!, ids: (prefix) => actionIds(`${req.params.id}:${path}`, prefix, key, by) })) as Record<string, unknown>;
     });
   /** A reason or type must be an active constant of its category (422 naming the field otherwise). */
   const assertConstant = async (category: string, code: string | undefined, field: string, what: string) => {
@@ -181,6 +182,13 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
     return runLeadAction(app, id, msg.markLostUpdate, [{ by, reason: b.reason, note: b.note }], ids('lost').updateId);
   });
   // The activity writes the audit entry in the same transaction as the owner change.
-  action('reassign', 'Reassign the lead to another rep (managers)', reassignBodySchema, (id, b, { by, ids }) =>
-    runLeadAction(app, id, msg.reassignUpdate, [{ by, ownerId: b.ownerId, reason: b.reason }], ids('ra').updateId), managers);
+  action('reassign', 'Reassign the lead to another rep (managers: an active rep of a team they manage)', reassignBodySchema, async (id, b, { by, user, ids }) => {
+    const [rep] = await app.sql`select 1 from users u where u.id = ${b.ownerId} and u.active and u.role = 'rep'
+      ${user.role === 'manager' ? app.sql`and u.team_id in ${managedTeams(app.sql, user)}` : app.sql``}`;
+    if (!rep) {
+      const why = user.role === 'manager' ? 'an active rep of a team you manage' : 'an active rep';
+      throw new DomainError('unprocessable', `ownerId: "${b.ownerId}" is not ${why}`, [{ path: 'body.ownerId', message: `must be ${why}` }]);
+    }
+    return runLeadAction(app, id, msg.reassignUpdate, [{ by, ownerId: b.ownerId, reason: b.reason }], ids('ra').updateId);
+  }, managers);
 };

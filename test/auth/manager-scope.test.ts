@@ -82,4 +82,12 @@ describe('managers see every team they manage, for visibility and escalations al
     expect(res.statusCode).not.toBe(404);
     expect((await stack.app.inject({ method: 'POST', url: '/api/leads/lead-nordics/reassign', headers: max, payload: { ownerId: 'u-dario' } })).statusCode).toBe(404);
   });
+
+  it('lets a manager reassign only to an active rep of a team she manages (422 naming ownerId otherwise)', async () => {
+    for (const ownerId of ['u-dario', 'u-max', 'u-nobody']) {
+      const res = await stack.app.inject({ method: 'POST', url: '/api/leads/lead-nordics/reassign', headers: mia, payload: { ownerId } });
+      expect(res.statusCode, `${ownerId}: ${res.body}`).toBe(422);
+      expect(res.json().problems[0].path).toBe('body.ownerId');
+    }
+  });
 });
