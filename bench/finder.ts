@@ -21,6 +21,7 @@ import { hashPassword } from '../api/auth/passwords';
 import { hashToken, newSecret } from '../api/auth/tokens';
 import { createSql, describeUrl, type Sql } from '../db/client';
 import { migrate } from '../db/migrate';
+import { seededRandom } from '../db/seeded-random';
 import { ensureDefaultPipeline } from '../db/pipelines';
 import { ensureDefaultRuleSets } from '../db/rule-sets';
 import { loadConfig } from '../runtime/config';
@@ -101,21 +102,9 @@ async function seed(sql: Sql): Promise<void> {
   await sql`vacuum analyze`;
 }
 
-/** A small seeded generator, so every run asks the same 20 questions. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
-}
 
 const day = (daysAgo: number) => new Date(NOW.getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10);
-const filterPool: ((r: ReturnType<typeof generator>) => Record<string, string>)[] = [
+const filterPool: ((r: ReturnType<typeof seededRandom>) => Record<string, string>)[] = [
   (r) => ({ stage: r.pick(['qualification', 'nurturing', 'offer', 'captured']) }),
   (r) => ({ status: r.pick(['open', 'open,nurturing', 'qualified']) }),
   (r) => ({ grade: r.pick(['A', 'A,B', 'C']) }),
@@ -222,7 +211,7 @@ async function main(): Promise<void> {
       { who: 'manager', headers: await bearer(sql, 'mgr-2') },
       { who: 'rep', headers: await bearer(sql, 'rep-7') },
     ];
-    const r = generator(150);
+    const r = seededRandom(150); // the same 20 questions on every run
     const rows: { '#': number; user: string; query: string; matches: number; 'cold ms': number; 'warm ms (median)': number }[] = [];
     for (let i = 0; i < COMBINATIONS; i++) {
       const filters: Record<string, string> = {};

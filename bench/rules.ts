@@ -10,25 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { ZenEngine } from '@gorules/zen-engine';
 import { compileScoring, createRuleEngine, expandTerritories, packs, scoreLead, type Condition, type LeadFacts, type ScoringRuleSet } from '../rules';
 import { printTable } from './lib/table';
+import { seededRandom } from '../db/seeded-random';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 const SAMPLE = 5_000;
 
-/** Deterministic PRNG (mulberry32) so every run scores the same leads. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generateLeads(n: number): LeadFacts[] {
-  const r = rng(42);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  // Seeded, so every run scores the same leads.
+  const { next: r, pick } = seededRandom(42);
   const leads: LeadFacts[] = [];
   for (let i = 0; i < n; i++) {
     const lead: LeadFacts = {

@@ -1,4 +1,5 @@
 import type { Sql } from './client';
+import { seededRandom } from './seeded-random';
 
 // Twelve months of closed sales history for the demo: accounts with several people each, worked by different reps,
 // with visits, offers (accepted, rejected) and orders, so the finder, board, account pages and reports look real on
@@ -30,18 +31,6 @@ const products: Record<string, { product: string; price: number }> = {
 const lossReasons = ['price', 'competition', 'no_budget', 'timing', 'no_response'];
 const visitTypes = ['phone', 'on_site', 'telepresence', 'email'];
 
-/** A small seeded generator, so every installation gets the same demo history. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
-}
 
 const DAY = 86_400_000;
 
@@ -52,7 +41,7 @@ const DAY = 86_400_000;
 export async function loadDemoHistory(sql: Sql, now = new Date()): Promise<{ leads: number }> {
   const [done] = await sql`select 1 from settings where key = 'demo_history_loaded'`;
   if (done) return { leads: 0 };
-  const r = generator(20_260_101);
+  const r = seededRandom(20_260_101);
   let leads = 0;
   await sql.begin(async (tx) => {
     for (const [ai, acc] of demoAccounts.entries()) {
