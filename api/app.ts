@@ -22,7 +22,8 @@ export interface BuildAppOptions extends Services {
   editorDir?: string;
 }
 
-export const defaultEditorDir = join(projectRoot, 'dist', 'editor');
+/** LEADFLOW_EDITOR_DIR points at another build (a developer's side build while tests run on the default one). */
+export const defaultEditorDir = process.env.LEADFLOW_EDITOR_DIR || join(projectRoot, 'dist', 'editor');
 
 /** Secrets that must never reach a log line. */
 const secretHeaders = ['authorization', 'cookie', '["x-api-key"]', '["x-csrf-token"]'];

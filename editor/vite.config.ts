@@ -9,6 +9,6 @@ export default defineConfig({
   root: here,
   base: '/',
   plugins: [react()],
-  build: { outDir: resolve(here, '..', 'dist', 'editor'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  build: { outDir: process.env.LEADFLOW_EDITOR_DIR || resolve(here, '..', 'dist', 'editor'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
   server: { proxy: { '/api': 'http://127.0.0.1:3000', '/healthz': 'http://127.0.0.1:3000' } },
 });
