@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/client';
 import type { AuthUser } from '../auth/types';
+import { conversionGroups, importantCustomerGroups, neverContactedGroups, offerGroups, overviewGroups, visitGroups } from './aggregates';
 import { conversionFacts, importantCustomerFacts, neverContactedFacts, offerFacts, overviewFacts, visitFacts } from './facts';
 import type { ReportFilters, ReportName } from './filters';
 import type { Fact, Measure, TableDef } from './model';
@@ -12,7 +13,10 @@ type Row = { key: string; label: string };
 export interface ReportDef {
   title: string;
   description: (f: ReportFilters) => string;
+  /** The single records behind the numbers (for the list behind one number). */
   facts: (sql: Sql, user: AuthUser, f: ReportFilters, now: Date) => Promise<Fact[]>;
+  /** The same records counted in SQL, as groups (`Fact.n`): what the figures are built from. */
+  groups: (sql: Sql, user: AuthUser, f: ReportFilters, now: Date) => Promise<Fact[]>;
   /** `reps`: the active reps the report covers, shown as rows even without activity. */
   tables: (f: ReportFilters, labels: Labels, facts: Fact[], reps: Row[]) => TableDef[];
 }
@@ -62,6 +66,7 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'Never contacted',
     description: (f) => `Open leads created ${f.from} – ${f.to} without a single visit of any type: not assigned to a rep, or assigned but never contacted.`,
     facts: (sql, user, f) => neverContactedFacts(sql, user, f),
+    groups: (sql, user, f) => neverContactedGroups(sql, user, f),
     tables: (f, _labels, _facts, reps) => [
       {
         id: 'summary', title: 'Prospects never contacted', rowLabel: 'Prospects',
@@ -87,6 +92,7 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'Important customers not visited',
     description: (f) => `Accounts of class ${f.classes.join(', ')} and whether anyone visited them in the last ${f.days} days (the period does not apply).`,
     facts: importantCustomerFacts,
+    groups: importantCustomerGroups,
     tables: (f) => [
       {
         id: 'byClass', title: `Not visited in the last ${f.days} days`, rowLabel: 'Class',
@@ -111,6 +117,7 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'Leads → offers → orders',
     description: (f) => `Leads created ${f.from} – ${f.to}: how many became offers (a draft does not count) and how many of those became orders.`,
     facts: (sql, user, f) => conversionFacts(sql, user, f),
+    groups: (sql, user, f) => conversionGroups(sql, user, f),
     tables: (f, _labels, _facts, reps) => [
       { id: 'byMonth', title: 'By month', rowLabel: 'Month', fixedRows: monthsOf(f), group: (x) => ({ key: String(x.tags.month), label: String(x.tags.month) }),
         measures: conversionMeasures((row) => monthRange(f, row)), total: true },
@@ -123,6 +130,7 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'Visits and calls',
     description: (f) => `Visits and calls made ${f.from} – ${f.to}, per rep, per customer class and per type; a visit became an offer when the lead got an offer at or after it.`,
     facts: (sql, user, f) => visitFacts(sql, user, f),
+    groups: (sql, user, f) => visitGroups(sql, user, f),
     tables: (_f, labels, facts, reps) => {
       const types = [...new Set([...(labels.visit_type?.keys() ?? []), ...facts.map((x) => String(x.tags.type))])];
       return [
@@ -141,6 +149,7 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'Offers by status',
     description: (f) => `Offers made ${f.from} – ${f.to} by status and rejection reason; and every sent offer still not confirmed ${f.days} days after it went out.`,
     facts: offerFacts,
+    groups: offerGroups,
     tables: (f, labels) => [
       { id: 'byStatus', title: 'By status', rowLabel: 'Status', fixedRows: offerStatuses.map((s) => ({ key: s, label: statusLabel(s) })),
         group: (x) => (x.tags.inPeriod ? { key: String(x.tags.status), label: statusLabel(String(x.tags.status)) } : null), total: true,
@@ -158,6 +167,7 @@ export const reports: Record<ReportName, ReportDef> = {
     title: 'General situation',
     description: (f) => `Open leads today, and what happened ${f.from} – ${f.to}: new leads, visits, offers sent, orders, wins and losses; overall and per rep.`,
     facts: (sql, user, f) => overviewFacts(sql, user, f),
+    groups: (sql, user, f) => overviewGroups(sql, user, f),
     tables: (f, _labels, _facts, reps) => [{
       id: 'byRep', title: 'Per rep', rowLabel: 'Rep', fixedRows: reps, group: byRep, total: true,
       measures: [

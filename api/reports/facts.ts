@@ -4,7 +4,10 @@ import type { AuthUser } from '../auth/types';
 import { leadFilter, visitFilter, type ReportFilters } from './filters';
 import type { Fact } from './model';
 
-// The rows each report counts, read with plain SQL and the user's scope; the report tables group and count them.
+// The single records behind a report's numbers (the list behind a number), read with plain SQL and the user's scope.
+// The figures themselves are counted in SQL (aggregates.ts) with the same conditions. A lead was contacted when it has a
+// visit: its newest one is kept in leads.last_visit_at (the finder's "never contacted" reads the same column), and an
+// account's last visit is the newest of its leads'.
 
 const open = ['open', 'nurturing', 'qualified'];
 const inPeriod = (sql: Sql, column: string, f: ReportFilters) => sql`(${sql.unsafe(column)} >= ${f.start} and ${sql.unsafe(column)} < ${f.end})`;
@@ -21,7 +24,7 @@ const lead = (r: Row, tags: Fact['tags'], detail: string | null = null): Fact =>
 export async function neverContactedFacts(sql: Sql, user: AuthUser, f: ReportFilters): Promise<Fact[]> {
   const rows = await sql<Row[]>`
     select l.id, l.name, l.account_id, l.owner_id, u.name as owner_name, l.created_at, l.stage,
-           exists (select 1 from visits v where v.lead_id = l.id) as visited
+           l.last_visit_at is not null as visited
       from leads l left join users u on u.id = l.owner_id
      where l.status in ${sql(open)} and ${inPeriod(sql, 'l.created_at', f)} and ${leadFilter(sql, user, f)}
      order by l.created_at, l.id`;
@@ -37,7 +40,7 @@ export async function importantCustomerFacts(sql: Sql, user: AuthUser, f: Report
   const rows = await sql<Row[]>`
     select a.id, a.name, a.importance, a.owner_id,
            coalesce(ou.name, (select u.name from leads l2 join users u on u.id = l2.owner_id where l2.account_id = a.id order by l2.updated_at desc limit 1)) as owner_name,
-           (select max(v.occurred_at) from visits v join leads l3 on l3.id = v.lead_id where l3.account_id = a.id) as last_visit
+           (select max(l3.last_visit_at) from leads l3 where l3.account_id = a.id) as last_visit
       from accounts a left join users ou on ou.id = a.owner_id
      where a.importance in ${sql(f.classes)}
        and (${ownerMatches} or exists (select 1 from leads l where l.account_id = a.id and ${leadFilter(sql, user, f)}))
@@ -110,7 +113,7 @@ export async function overviewFacts(sql: Sql, user: AuthUser, f: ReportFilters):
       select l.id, l.name, l.account_id, l.owner_id, u.name as owner_name, l.created_at, l.status, l.stage,
              l.status in ${sql(open)} as open, ${inPeriod(sql, 'l.created_at', f)} as created,
              (l.closed_at is not null and ${inPeriod(sql, 'l.closed_at', f)}) as closed,
-             exists (select 1 from visits v where v.lead_id = l.id) as visited
+             l.last_visit_at is not null as visited
         from leads l left join users u on u.id = l.owner_id
        where ${leadFilter(sql, user, f)}
          and (l.status in ${sql(open)} or ${inPeriod(sql, 'l.created_at', f)} or (l.closed_at is not null and ${inPeriod(sql, 'l.closed_at', f)}))

@@ -17,6 +17,9 @@ export interface Fact {
   detail: string | null;
   value: number | null;
   tags: Record<string, string | number | boolean | null>;
+  /** How many records this fact stands for: a report's figures are read as groups counted in SQL (`n` records, `value`
+   * their sum); the list behind a number reads single records (n absent = 1). */
+  n?: number;
 }
 
 /** A column of a report table: facts it counts (or sums), or a rate of two other columns. */
@@ -69,7 +72,7 @@ export function buildTable(def: TableDef, facts: Fact[], finderQuery: (filters: 
       for (const m of def.measures) {
         if ('rate' in m) continue;
         const hit = r.facts.filter(m.counts);
-        const value = m.sum ? round2(hit.reduce((s, f) => s + (f.value ?? 0), 0)) : hit.length;
+        const value = m.sum ? round2(hit.reduce((s, f) => s + (f.value ?? 0), 0)) : hit.reduce((s, f) => s + (f.n ?? 1), 0);
         const finder = r.key === TOTAL ? null : m.finder?.(r.key);
         cells[m.key] = { value, drill: drillKey(def.id, r.key, m.key), finder: finder ? finderQuery(finder) : null };
       }

@@ -41,7 +41,7 @@ const filtersOut = (f: ReportFilters) => ({ from: f.from, to: f.to, team: f.team
 /** Runs a report: its tables, and whether it found nothing at all (the page then says so instead of drawing zeros). */
 export async function runReport(sql: Sql, user: AuthUser, name: ReportName, f: ReportFilters, now = new Date()) {
   const def = reports[name];
-  const [facts, labels, reps] = await Promise.all([def.facts(sql, user, f, now), loadLabels(sql), loadReps(sql, user, f)]);
+  const [facts, labels, reps] = await Promise.all([def.groups(sql, user, f, now), loadLabels(sql), loadReps(sql, user, f)]);
   const tables: ReportTable[] = def.tables(f, labels, facts, reps).map((t) => buildTable(t, facts, finderLink(f)));
   return { report: name, title: def.title, description: def.description(f), empty: facts.length === 0, filters: filtersOut(f), tables };
 }
