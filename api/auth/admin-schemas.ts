@@ -48,12 +48,12 @@ export const teamPatchSchema = z.object(teamFields).partial().strict();
 
 export const apiKeyCreateSchema = z.object({ name: z.string().trim().min(1, 'is required').max(200) }).strict();
 
-export const constantCategories = ['visit_type', 'visit_status', 'loss_reason', 'rejection_reason', 'disqualify_reason', 'product_interest'] as const;
+export const constantCategories = ['visit_type', 'visit_status', 'loss_reason', 'rejection_reason', 'disqualify_reason', 'product_interest', 'account_class'] as const;
 export const constantCategorySchema = z.enum(constantCategories);
 export type ConstantCategory = z.infer<typeof constantCategorySchema>;
 export const constantCategoryLabels: Record<ConstantCategory, string> = {
   visit_type: 'Visit types', visit_status: 'Visit statuses', loss_reason: 'Loss reasons', rejection_reason: 'Offer rejection reasons',
-  disqualify_reason: 'Disqualification reasons', product_interest: 'Product interests',
+  disqualify_reason: 'Disqualification reasons', product_interest: 'Product interests', account_class: 'Account classes',
 };
 export const constantCodeSchema = z.string().regex(/^[a-z0-9_]{1,40}$/, 'lower-case letters, digits and _ only (at most 40)');
 export const constantBodySchema = z.object({

@@ -31,6 +31,8 @@ async function constantUse(sql: Sql, category: ConstantCategory, code: string): 
     case 'rejection_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from offers where rejection_reason = ${code}`), what: ['rejected offer', 'rejected offers'] };
     case 'product_interest': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from leads where product_interest = ${code}`), what: ['lead', 'leads'] };
     case 'disqualify_reason': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from lead_events where type = 'disqualified' and context->>'reason' = ${code}`), what: ['disqualification', 'disqualifications'] };
+    // An account class is an account's importance (A/B/C); the code is its lower-case letter.
+    case 'account_class': return { n: await count(sql<{ n: number }[]>`select count(*)::int as n from accounts where lower(importance) = ${code}`), what: ['account', 'accounts'] };
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps';
+import { storedTemplateSource } from '../../db/templates';
 import { recordEvent } from '../lead/events';
 import { smtpTransport } from './mailer';
 import { renderTemplate, templates } from './templates';
@@ -32,7 +33,8 @@ export function createMailActivities({ sql, smtpUrl, mailFrom, appUrl }: Activit
             ? { name: lead.owner_name, email: lead.owner_email, notify: lead.owner_notify }
             : { name: lead.manager_name, email: lead.manager_email, notify: lead.manager_notify };
         const vars = { lead, recipient, owner: { name: lead.owner_name }, app_url: appUrl };
-        const { subject, text } = await renderTemplate(a.template, vars);
+        // An admin's edited template (stored) wins over the built-in text.
+        const { subject, text } = await renderTemplate(a.template, vars, await storedTemplateSource(sql, a.template));
         const skipped = !globallyOn ? 'e-mail is switched off' : !recipient.email ? `no e-mail address for the ${a.to}` : !recipient.notify ? `${a.to} turned e-mail notifications off` : null;
         await sql`
           insert into mail_outbox (id, lead_id, to_address, subject, body_text, template, status, error)

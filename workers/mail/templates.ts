@@ -131,14 +131,20 @@ const htmlLiquid = new Liquid({ strictFilters: true, strictVariables: false, out
 type Parsed = ReturnType<Liquid['parse']>;
 const compiled = new Map<string, { subject: Parsed; text: Parsed; html?: Parsed }>();
 
-/** Renders a template by name; unknown names are a programming error in the pipeline (non-retryable upstream). */
-export async function renderTemplate(name: string, vars: Record<string, unknown>): Promise<{ subject: string; text: string; html?: string }> {
-  const t = templates[name];
+/**
+ * Renders a template by name; unknown names are a programming error in the pipeline (non-retryable upstream).
+ * `source` (an admin's edited version stored in the database) replaces the built-in text when given.
+ */
+export async function renderTemplate(name: string, vars: Record<string, unknown>, source?: { subject: string; text: string; html?: string }): Promise<{ subject: string; text: string; html?: string }> {
+  const t = source ?? templates[name];
   if (!t) throw new Error(`unknown e-mail template "${name}" (known: ${Object.keys(templates).join(', ')})`);
-  let c = compiled.get(name);
+  const cacheKey = source ? `${name}\u0000${t.subject}\u0000${t.text}\u0000${t.html ?? ''}` : name;
+  let c = compiled.get(cacheKey);
   if (!c) {
     c = { subject: liquid.parse(t.subject), text: liquid.parse(t.text), html: t.html ? htmlLiquid.parse(t.html) : undefined };
-    compiled.set(name, c);
+    // Edited versions replace each other; keep the cache from growing with every edit.
+    if (compiled.size > 200) compiled.clear();
+    compiled.set(cacheKey, c);
   }
   const [subject, text, html] = await Promise.all([
     liquid.render(c.subject, vars), liquid.render(c.text, vars), c.html ? htmlLiquid.render(c.html, vars) : undefined,
