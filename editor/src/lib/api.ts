@@ -36,11 +36,13 @@ export interface ApiInit { method?: string; body?: unknown; signal?: AbortSignal
 export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  // A FormData body (an upload) sets its own multipart content type.
+  const form = typeof FormData !== 'undefined' && init.body instanceof FormData ? init.body : null;
+  if (init.body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), credentials: 'same-origin', signal: init.signal });
+    res = await fetch(path, { method, headers, body: form ?? (init.body === undefined ? undefined : JSON.stringify(init.body)), credentials: 'same-origin', signal: init.signal });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'The server cannot be reached; check your connection and try again.');

@@ -2,6 +2,7 @@ import { Alert, Anchor, Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Te
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader';
+import { DocumentsCard } from '../../documents';
 import { ApiError } from '../../../lib/api';
 import { formatDate, formatDateTime, formatMoney, humanize } from '../../../lib/format';
 import { useAccount, type AccountDetail } from '../api/accounts';
@@ -57,6 +58,7 @@ function AccountView({ d }: { d: AccountDetail }) {
             {facts.map(([k, v]) => <div key={k}><Text size="xs" c="dimmed" tt="uppercase" fw={600}>{k}</Text><Text size="sm">{v}</Text></div>)}
           </SimpleGrid>
         </Card>
+        <DocumentsCard testId="account-documents" owners={[{ type: 'account', id: a.id, label: 'Account' }]} />
         <Section title="Contacts" count={d.contacts.length} empty="No contacts you may see." testId="account-contacts">
           <Table.Thead><Table.Tr><Table.Th>Name</Table.Th><Table.Th>Job title</Table.Th><Table.Th>E-mail</Table.Th><Table.Th>Phone</Table.Th></Table.Tr></Table.Thead>
           <Table.Tbody>{d.contacts.map((c) => (

@@ -2,6 +2,7 @@ import { Alert, Anchor, Button, Center, Grid, Loader, Stack, Text } from '@manti
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { DocumentsCard } from '../../documents';
 import { humanize } from '../../../lib/format';
 import { useUser } from '../../../lib/session';
 import { useConstants, useLead, useLeadActions, useOwners } from '../api/queries';
@@ -17,7 +18,7 @@ import { WonForm } from './actions/WonForm';
 import { ActionBar } from './ActionBar';
 import { FailingSteps } from './FailingSteps';
 import { LeadHeader } from './LeadHeader';
-import { DocumentsSection, OffersSection, OrdersSection, TasksSection, VisitsSection } from './LeadSections';
+import { OffersSection, OrdersSection, TasksSection, VisitsSection } from './LeadSections';
 import { LeadTimeline } from './LeadTimeline';
 
 type OpenForm = { kind: ActionName } | { kind: 'renegotiate'; offer: LeadOffer } | { kind: 'offerStatus'; offer: LeadOffer; status: string };
@@ -108,7 +109,7 @@ export function LeadPage() {
               onStatus={(offer, status) => setOpen({ kind: 'offerStatus', offer, status })} onRenegotiate={(offer) => setOpen({ kind: 'renegotiate', offer })} />
             <OrdersSection orders={d.orders ?? []} />
             <VisitsSection visits={d.visits} label={label} />
-            <DocumentsSection />
+            <DocumentsCard testId="lead-documents" owners={[{ type: 'lead', id: l.id, label: 'Lead' }, ...[...d.offers].sort((a, b) => b.version - a.version).map((o) => ({ type: 'offer' as const, id: o.id, label: `Offer v${o.version}` }))]} />
           </Stack>
         </Grid.Col>
       </Grid>

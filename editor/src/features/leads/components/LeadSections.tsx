@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Menu, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { IconChevronDown, IconFileText } from '@tabler/icons-react';
+import { IconChevronDown } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { formatDate, formatDateTime, formatMoney, humanize } from '../../../lib/format';
 import type { LeadOffer, LeadOrder, LeadTask, LeadVisit, Permission } from '../api/types';
@@ -136,14 +136,6 @@ export function OrdersSection({ orders }: { orders: LeadOrder[] }) {
           ))}
         </Stack>
       )}
-    </Section>
-  );
-}
-
-export function DocumentsSection() {
-  return (
-    <Section title="Documents">
-      <Group gap="xs" c="dimmed"><IconFileText size={18} /><Text size="sm" c="dimmed">Quotes and contracts will be attached here.</Text></Group>
     </Section>
   );
 }
