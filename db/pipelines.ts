@@ -54,16 +54,20 @@ export interface PipelineSummary {
   draftUpdatedAt: Date;
   latestVersion: number | null;
   publishedAt: Date | null;
+  /** Set when archived: the pipeline receives no new leads (its running leads go on). */
+  archivedAt: Date | null;
 }
 
 /** Every pipeline with its newest published version (if any). */
 export async function listPipelines(sql: Sql): Promise<PipelineSummary[]> {
-  const rows = await sql<{ id: string; name: string; draft_updated_at: Date; latest_version: number | null; published_at: Date | null }[]>`
-    select p.id, p.name, p.draft_updated_at, v.version as latest_version, v.published_at
+  const rows = await sql<{ id: string; name: string; draft_updated_at: Date; latest_version: number | null; published_at: Date | null; archived_at: Date | null }[]>`
+    select p.id, p.name, p.draft_updated_at, v.version as latest_version, v.published_at, p.archived_at
     from pipelines p
     left join lateral (select version, published_at from pipeline_versions where pipeline_id = p.id order by version desc limit 1) v on true
-    order by p.name`;
-  return rows.map((r) => ({ id: r.id, name: r.name, draftUpdatedAt: r.draft_updated_at, latestVersion: r.latest_version, publishedAt: r.published_at }));
+    order by p.archived_at is not null, p.name`;
+  return rows.map((r) => ({
+    id: r.id, name: r.name, draftUpdatedAt: r.draft_updated_at, latestVersion: r.latest_version, publishedAt: r.published_at, archivedAt: r.archived_at,
+  }));
 }
 
 export interface PipelineVersionInfo {
@@ -95,15 +99,16 @@ export async function savePipelineDraft(sql: Sql, pipelineId: string, name: stri
   return row!.draft_updated_at;
 }
 
-/** Leads of a pipeline counted per node and per stage, open vs closed (won, lost, disqualified). */
-export async function countLeadsByNode(sql: Sql, pipelineId: string, visible?: postgres.PendingQuery<postgres.Row[]>): Promise<{ nodeId: string | null; stage: string; open: number; closed: number }[]> {
-  const rows = await sql<{ node_id: string | null; stage: string; open: number; closed: number }[]>`
+/** Leads of a pipeline counted per node and per stage: open, closed (won, lost, disqualified) and failed apart. */
+export async function countLeadsByNode(sql: Sql, pipelineId: string, visible?: postgres.PendingQuery<postgres.Row[]>): Promise<{ nodeId: string | null; stage: string; open: number; closed: number; failed: number }[]> {
+  const rows = await sql<{ node_id: string | null; stage: string; open: number; closed: number; failed: number }[]>`
     select node_id, stage,
-           count(*) filter (where status not in ('won', 'lost', 'disqualified'))::int as open,
-           count(*) filter (where status in ('won', 'lost', 'disqualified'))::int as closed
+           count(*) filter (where status not in ('won', 'lost', 'disqualified', 'failed'))::int as open,
+           count(*) filter (where status in ('won', 'lost', 'disqualified'))::int as closed,
+           count(*) filter (where status = 'failed')::int as failed
     from leads where pipeline_id = ${pipelineId} and ${visible ?? sql`true`}
     group by node_id, stage order by stage, node_id`;
-  return rows.map((r) => ({ nodeId: r.node_id, stage: r.stage, open: r.open, closed: r.closed }));
+  return rows.map((r) => ({ nodeId: r.node_id, stage: r.stage, open: r.open, closed: r.closed, failed: r.failed }));
 }
 
 export interface LeadAtNode {
@@ -135,4 +140,52 @@ export async function listLeadsAt(sql: Sql, pipelineId: string, where: { nodeId?
     id: r.id, name: r.name, company: r.company, ownerId: r.owner_id, ownerName: r.owner_name, score: r.score, grade: r.grade,
     stage: r.stage, status: r.status, pipelineVersion: r.pipeline_version, updatedAt: r.updated_at,
   }));
+}
+
+/** Name and archive state of a pipeline, undefined when there is none. */
+export async function getPipelineMeta(sql: Sql, pipelineId: string): Promise<{ id: string; name: string; archivedAt: Date | null } | undefined> {
+  const [row] = await sql<{ id: string; name: string; archived_at: Date | null }[]>`select id, name, archived_at from pipelines where id = ${pipelineId}`;
+  return row ? { id: row.id, name: row.name, archivedAt: row.archived_at } : undefined;
+}
+
+/** Renames a pipeline (its draft too); returns the former name, undefined when there is no such pipeline. */
+export async function renamePipeline(sql: Sql, pipelineId: string, name: string): Promise<string | undefined> {
+  return sql.begin(async (tx) => {
+    const [before] = await tx<{ name: string }[]>`select name from pipelines where id = ${pipelineId} for update`;
+    if (!before) return undefined;
+    await tx`update pipelines set name = ${name}, draft = jsonb_set(draft, '{name}', to_jsonb(${name}::text)) where id = ${pipelineId}`;
+    return before.name;
+  }) as Promise<string | undefined>;
+}
+
+/**
+ * Copies a pipeline's draft into a new, unpublished pipeline `newId`. Returns false when `newId` is taken;
+ * throws nothing for a missing source (the caller checks it exists).
+ */
+export async function duplicatePipeline(sql: Sql, fromId: string, newId: string, name: string): Promise<boolean> {
+  const rows = await sql`
+    insert into pipelines (id, name, draft)
+    select ${newId}, ${name}, jsonb_set(jsonb_set(draft, '{id}', to_jsonb(${newId}::text)), '{name}', to_jsonb(${name}::text))
+    from pipelines where id = ${fromId}
+    on conflict (id) do nothing
+    returning id`;
+  return rows.length === 1;
+}
+
+/** Archives (no new leads) or restores a pipeline; returns false when it does not exist. */
+export async function setPipelineArchived(sql: Sql, pipelineId: string, archived: boolean, by: string | null): Promise<boolean> {
+  const rows = await sql`
+    update pipelines set archived_at = ${archived ? sql`coalesce(archived_at, now())` : null}, archived_by = ${archived ? by : null}
+    where id = ${pipelineId} returning id`;
+  return rows.length === 1;
+}
+
+/**
+ * Publishes an earlier version again as the newest one (with the pipeline's current name) and makes it the draft,
+ * so the designer shows what runs. The caller checks the document first.
+ */
+export async function rollbackPipeline(sql: Sql, doc: PipelineDocument, by: string | null, note: string): Promise<number> {
+  const version = await publishPipeline(sql, doc, by, note);
+  await sql`update pipelines set draft = ${sql.json(doc as never)}, draft_updated_at = now() where id = ${doc.id}`;
+  return version;
 }

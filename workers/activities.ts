@@ -2,6 +2,7 @@ import { createCustomActivities } from './custom.activity';
 import type { ActivityDeps } from './deps';
 import { createDigestActivities } from './digest/digest.activity';
 import { createCaptureActivities } from './lead/capture.activity';
+import { createFailureActivities } from './lead/failure.activity';
 import { createReminderActivities } from './lead/reminder.activity';
 import { createRepActionActivities } from './lead/rep-actions.activity';
 import { createRouteActivities } from './lead/route.activity';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createSmokeActivities(deps),
     ...createCaptureActivities(deps),
+    ...createFailureActivities(deps),
     ...createScoreActivities(deps),
     ...createRouteActivities(deps),
     ...createStageActivities(deps),

@@ -2,10 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DatabaseDeadlineError, timeoutsOf, type Db } from '../../db/client';
-import { getLatestPublishedPipeline, type PublishedPipeline } from '../../db/pipelines';
 import { companyDomainOf, dedupeKeyOf, normalisePhone, type CaptureBody } from '../../engine/lead/schemas';
 import type { CaptureInput } from '../../engine/lead/types';
 import { DomainError, unprocessable } from '../errors';
+import { chooseEntry } from '../pipelines/entry';
 
 /** `Idempotency-Key`: up to 200 printable ASCII characters (a UUID is a good choice), chosen by the client per submission. */
 export const idempotencyKeySchema = z.string()
@@ -13,17 +13,6 @@ export const idempotencyKeySchema = z.string()
   .min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 /** Headers of the capture routes; every other header passes through untouched. */
 export const captureHeadersSchema = z.looseObject({ 'idempotency-key': idempotencyKeySchema.optional() });
-
-const PIPELINE_ID = 'default';
-let cached: { at: number; value: PublishedPipeline } | undefined;
-
-async function currentPipeline(app: FastifyInstance): Promise<PublishedPipeline> {
-  if (cached && Date.now() - cached.at < 2000) return cached.value;
-  const value = await getLatestPublishedPipeline(app.sql, PIPELINE_ID);
-  if (!value) throw new DomainError('conflict', 'no pipeline is published yet; publish one in the editor first');
-  cached = { at: Date.now(), value };
-  return value;
-}
 
 let interests: { at: number; codes: Set<string> } | undefined;
 async function knownInterests(app: FastifyInstance): Promise<Set<string>> {
@@ -85,7 +74,6 @@ async function captureWithin(app: FastifyInstance, a: {
   }
   const phone = body.phone ? normalisePhone(body.phone) : undefined;
   const dedupeKey = dedupeKeyOf({ email: body.email, phone });
-  const pipeline = await currentPipeline(app);
   const scope = `${source}:${capturedBy ?? ''}`;
   const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify(body)).digest('hex') : null;
   const capture: CaptureInput = {
@@ -94,6 +82,11 @@ async function captureWithin(app: FastifyInstance, a: {
     message: body.message, jobTitle: body.jobTitle, companySize: body.companySize, industry: body.industry,
     capturedAt: new Date().toISOString(), capturedBy,
   };
+  // The entry rules choose the pipeline (the default one takes the rest); the choice and why go on the timeline.
+  const entry = await chooseEntry(app.sql, capture);
+  if (!entry) throw new DomainError('conflict', 'no pipeline is published yet; publish one in the editor first');
+  capture.entry = entry;
+  const pipeline = { pipelineId: entry.pipelineId, version: entry.version };
 
   const attempt = (retry: boolean) => app.sql.begin(async (tx): Promise<CaptureResult> => {
     // A statement or an idle transaction past the deadline is ended by the server, releasing the person's claims.

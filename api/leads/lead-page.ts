@@ -26,6 +26,8 @@ export const leadPageSchema = z.object({
   orders: z.array(z.object({ id: z.string(), offerId: z.string().nullable(), total: z.number(), currency: z.string(), createdAt: z.string() })),
   score: scoreExplanationSchema.nullable(),
   warnings: z.array(colleagueWarningSchema),
+  /** Set while the lead's process has failed: the reason, when, and the node it stopped at (ops may retry it). */
+  failure: z.object({ reason: z.string(), at: z.string(), nodeId: z.string().nullable() }).nullable().optional(),
 });
 export type LeadPage = z.infer<typeof leadPageSchema>;
 
@@ -83,6 +85,8 @@ export async function loadLeadPage(sql: Sql, user: AuthUser, id: string): Promis
   const [visible] = await sql`select 1 from leads l where l.id = ${id} and ${leadScope(sql, user, 'l')}`;
   const [lead] = visible ? await loadLeads(sql, [id]) : [];
   if (!lead) throw notFound('lead');
+  const [failed] = await sql<{ failure_reason: string | null; failed_at: Date | null; node_id: string | null }[]>`
+    select failure_reason, failed_at, node_id from leads where id = ${id} and status = 'failed'`;
   const [events, tasks, visits, offers, orders, warnings] = await Promise.all([
     sql<{ id: number; type: string; at: Date; actor: string | null; actor_name: string | null; stage: string | null; context: Record<string, unknown>; cause: Record<string, unknown> | null }[]>`
       select e.id, e.type, e.at, e.actor, u.name as actor_name, e.stage, e.context, e.cause
@@ -108,6 +112,7 @@ export async function loadLeadPage(sql: Sql, user: AuthUser, id: string): Promis
     orders: orders.map((o) => ({ id: o.id, offerId: o.offer_id, total: Number(o.total), currency: o.currency, createdAt: o.created_at.toISOString() })),
     score: scoreExplanation(scored),
     warnings,
+    failure: failed ? { reason: failed.failure_reason ?? 'the lead\'s process failed', at: (failed.failed_at ?? new Date()).toISOString(), nodeId: failed.node_id } : null,
   };
 }
 

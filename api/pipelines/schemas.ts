@@ -70,7 +70,8 @@ export const diffSchema = z.object({
   }),
 });
 
-export const countSchema = z.object({ open: z.number().int(), closed: z.number().int() });
+/** Leads open, closed (won, lost, disqualified) and failed (their process stopped with an error; see the lead page). */
+export const countSchema = z.object({ open: z.number().int(), closed: z.number().int(), failed: z.number().int() });
 export const liveCountsSchema = z.object({
   pipelineId: z.string(),
   version: z.number().int().nullable(),

@@ -9,11 +9,13 @@ import {
 import { outputsOf } from '../../engine/pipeline/outputs';
 import { nodeConfigSchemas, nodeTypes, type PipelineNode } from '../../engine/pipeline/schema';
 import { validatePipeline, type PipelineProblem } from '../../engine/pipeline/validate';
+import { collectPublishProblems } from '../../db/pipeline-checks';
+import { audit } from '../auth/audit';
 import { anyUser, opsOnly } from '../auth/types';
 import { DomainError, notFound } from '../errors';
 import { listCustomActivities } from '../pipelines/custom-activities';
 import { diffPipelines, type DiffableDocument } from '../pipelines/diff';
-import { checkRuleSetReferences } from '../pipelines/references';
+import { forgetEntryRules } from '../pipelines/entry';
 import {
   diffSchema, leadAtNodeSchema, liveCountsSchema, paletteItemSchema, pipelineDraftSchema, pipelineIdParams, problemSchema,
   versionInfoSchema, jsonObject, type LiveCounts, type PipelineDraft,
@@ -38,29 +40,31 @@ const paletteDefaults: Record<string, Record<string, unknown>> = {
   end_lost: {},
 };
 
-/** Graph checks, then (for a well-formed graph) the rule-set references. */
+/** Graph checks, then (for a well-formed graph) the checks that need the database: rule sets, templates, facts. */
 async function validateDraft(app: FastifyInstance, draft: unknown): Promise<PipelineProblem[]> {
   const result = validatePipeline(draft);
   if (!result.ok) return result.problems;
-  return checkRuleSetReferences(app.sql, result.doc);
+  return collectPublishProblems(app.sql, result.doc);
 }
 
 /** Counts of the leads the viewer may see (the same scope as the lists behind them), so a count and its list agree. */
 async function liveCounts(app: FastifyInstance, pipelineId: string, user: FastifyRequest['user']): Promise<LiveCounts> {
   const [rows, latest] = await Promise.all([countLeadsByNode(app.sql, pipelineId, leadScope(app.sql, user)), getLatestPublishedPipeline(app.sql, pipelineId)]);
-  const nodes = new Map<string, { open: number; closed: number }>();
-  const stages = new Map<string, { open: number; closed: number }>();
-  const total = { open: 0, closed: 0 };
+  const nodes = new Map<string, { open: number; closed: number; failed: number }>();
+  const stages = new Map<string, { open: number; closed: number; failed: number }>();
+  const total = { open: 0, closed: 0, failed: 0 };
   for (const r of rows) {
     for (const [map, key] of [[nodes, r.nodeId], [stages, r.stage]] as const) {
       if (key === null) continue;
-      const c = map.get(key) ?? { open: 0, closed: 0 };
+      const c = map.get(key) ?? { open: 0, closed: 0, failed: 0 };
       c.open += r.open;
       c.closed += r.closed;
+      c.failed += r.failed;
       map.set(key, c);
     }
     total.open += r.open;
     total.closed += r.closed;
+    total.failed += r.failed;
   }
   return {
     pipelineId, version: latest?.version ?? null,
@@ -107,10 +111,12 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: anyUser },
     schema: {
       tags: ['pipelines'], summary: 'All pipelines with their newest published version',
-      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), draftUpdatedAt: z.string(), latestVersion: z.number().int().nullable(), publishedAt: z.string().nullable() })) }) },
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), draftUpdatedAt: z.string(), latestVersion: z.number().int().nullable(), publishedAt: z.string().nullable(), archivedAt: z.string().nullable() })) }) },
     },
   }, async () => ({
-    items: (await listPipelines(app.sql)).map((p) => ({ ...p, draftUpdatedAt: p.draftUpdatedAt.toISOString(), publishedAt: p.publishedAt?.toISOString() ?? null })),
+    items: (await listPipelines(app.sql)).map((p) => ({
+      ...p, draftUpdatedAt: p.draftUpdatedAt.toISOString(), publishedAt: p.publishedAt?.toISOString() ?? null, archivedAt: p.archivedAt?.toISOString() ?? null,
+    })),
   }));
 
   app.get('/api/pipelines/:id', {
@@ -124,7 +130,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!p) throw notFound(`pipeline "${req.params.id}"`);
     return {
       id: p.id, name: p.name, draft: p.draft as Record<string, unknown>, draftUpdatedAt: p.draftUpdatedAt.toISOString(),
-      problems: validatePipeline(p.draft).problems,
+      problems: await validateDraft(app, p.draft),
       versions: p.versions.map((v) => ({ ...v, publishedAt: v.publishedAt.toISOString() })),
     };
   });
@@ -179,11 +185,13 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
       draft = { ...(p.draft as object), id };
     }
     const result = validatePipeline(draft);
-    const problems = result.ok ? await checkRuleSetReferences(app.sql, result.doc) : result.problems;
+    const problems = result.ok ? await collectPublishProblems(app.sql, result.doc) : result.problems;
     if (!result.ok || problems.length) {
       throw new DomainError('unprocessable', `the pipeline has ${problems.length} problem(s); nothing was published`, problems);
     }
     const version = await publishPipeline(app.sql, result.doc, req.user?.id ?? null, req.body.note);
+    await audit(app.sql, { actorId: req.user?.id ?? null, action: 'pipeline.published', targetType: 'pipeline', targetId: id, details: { version, note: req.body.note } });
+    forgetEntryRules();
     req.log.info({ pipelineId: id, version }, 'pipeline published');
     return reply.status(201).send({ version, publishedAt: new Date().toISOString() });
   });

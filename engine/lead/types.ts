@@ -18,6 +18,18 @@ export interface CaptureInput {
   capturedAt: string;
   /** Who entered it: a user id for manual entry, a key id for partners. */
   capturedBy?: string;
+  /** Why the lead entered its pipeline (the entry rules' choice), recorded on its timeline at capture. */
+  entry?: PipelineEntry;
+}
+
+/** The entry rules' choice for a captured lead: the pipeline, the rule that chose it (null: the default took it) and why. */
+export interface PipelineEntry {
+  pipelineId: string;
+  version: number;
+  rule: { id: string; name: string } | null;
+  reason: string;
+  /** The comparisons that held, per matched rule (rules/explain.ts ConditionTrace). */
+  matched?: unknown[];
 }
 
 export interface LeadWorkflowInput {
@@ -31,7 +43,7 @@ export interface LeadWorkflowInput {
   resume?: LeadSnapshot;
 }
 
-export type LeadStatus = 'open' | 'nurturing' | 'qualified' | 'disqualified' | 'won' | 'lost';
+export type LeadStatus = 'open' | 'nurturing' | 'qualified' | 'disqualified' | 'won' | 'lost' | 'failed';
 export type OfferStatus = 'draft' | 'sent' | 'confirmed' | 'in_follow_up' | 'renegotiated' | 'accepted' | 'rejected' | 'postponed';
 
 export interface OfferState {

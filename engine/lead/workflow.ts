@@ -1,6 +1,6 @@
 import {
   ActivityFailure, ApplicationFailure, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo,
-  allHandlersFinished,
+  allHandlersFinished, TemporalFailure,
 } from '@temporalio/workflow';
 import type { Activities } from '../../workers/activities';
 import { edgeFrom } from '../pipeline/outputs';
@@ -46,9 +46,44 @@ function initialSnapshot(input: LeadWorkflowInput): LeadSnapshot {
  * @example client.workflow.signalWithStart(leadWorkflow, { workflowId: leadId, args: [input], signal: formSubmittedSignal, signalArgs: [capture] })
  */
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcome> {
+  const seen: RunState = {};
+  try {
+    return await runLead(input, seen);
+  } catch (err) {
+    // A run that fails (a step refused for good, a broken pipeline) marks the lead failed with the reason and keeps
+    // what a retry needs, then fails as before. Continue-as-new and cancellation are not failures.
+    if (err instanceof TemporalFailure && !isCancellation(err) && seen.s && patched('record-lead-failure')) {
+      const { pipeline: _pipeline, resume: _resume, ...rest } = input;
+      await db.recordLeadFailure({
+        leadId: input.leadId, nodeId: seen.s.nodeId, reason: failureReason(err), runId: workflowInfo().runId,
+        state: { input: { ...rest }, snapshot: { ...seen.s, reminders: seen.reminders?.() ?? [] } },
+      });
+    }
+    throw err;
+  }
+}
+
+/** What the failure handler of `leadWorkflow` reads of a run: its state and pending reminders. */
+interface RunState { s?: LeadSnapshot; reminders?: () => ScheduledReminder[] }
+
+/** The innermost message of a failure chain, with the step that failed ("scoreLead: rule set … has no published version"). */
+function failureReason(err: TemporalFailure): string {
+  let step: string | undefined;
+  let e: unknown = err;
+  let message = err.message;
+  while (e instanceof Error) {
+    if (e instanceof ActivityFailure && e.activityType) step ??= e.activityType;
+    if (e.message && !(e instanceof ActivityFailure)) message = e.message;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return step ? `${step}: ${message}` : message;
+}
+
+async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOutcome> {
   const doc: PipelineDocument = input.pipeline;
   const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
   const s: LeadSnapshot = input.resume ?? initialSnapshot(input);
+  seen.s = s;
   s.firedReminders ??= [];
   const leadId = input.leadId;
   const lock = new Mutex();
@@ -65,6 +100,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     }
   };
   let reminders: ScheduledReminder[] = [];
+  seen.reminders = () => reminders;
   let reminderScope: CancellationScope | undefined;
   let closeIntent: { result: 'won' | 'lost'; reason?: string; offerId?: string; orderId?: string; by: string } | null = null;
   let outcome: LeadOutcome | null = null;

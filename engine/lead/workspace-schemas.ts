@@ -15,7 +15,7 @@ const listOf = <T extends string>(item: z.ZodEnum<{ [K in T]: K }>) => z.union([
   .pipe(z.array(item).min(1, 'name at least one value').max(10));
 
 export const leadSortKeys = ['createdAt', 'updatedAt', 'name', 'company', 'score', 'grade', 'stage', 'lastContactAt', 'owner'] as const;
-export const leadStatuses = ['open', 'nurturing', 'qualified', 'disqualified', 'won', 'lost'] as const;
+export const leadStatuses = ['open', 'nurturing', 'qualified', 'disqualified', 'won', 'lost', 'failed'] as const;
 
 /** Every filter of the lead finder (all optional, combinable). Used for the API querystring, saved views and the CSV export. */
 export const leadFilterSchema = z.object({

@@ -39,13 +39,13 @@ describe('live counts per viewer scope', () => {
 
   it('counts every lead for ops', async () => {
     const l = await live(ops);
-    expect(l.total).toEqual({ open: 4, closed: 1 });
-    expect(count(l, 'qualification')).toEqual({ stage: 'qualification', open: 3, closed: 0 });
+    expect(l.total).toEqual({ open: 4, closed: 1, failed: 0 });
+    expect(count(l, 'qualification')).toEqual({ stage: 'qualification', open: 3, closed: 0, failed: 0 });
   });
 
   it('counts only a rep\'s own leads, and each count matches the list', async () => {
     const l = await live(anna);
-    expect(l.total).toEqual({ open: 2, closed: 0 });
+    expect(l.total).toEqual({ open: 2, closed: 0, failed: 0 });
     for (const stage of ['qualification', 'offer']) {
       const c = count(l, stage);
       expect(await stageList(anna, stage)).toHaveLength(c.open + c.closed);

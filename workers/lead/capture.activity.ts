@@ -59,6 +59,13 @@ export function createCaptureActivities({ sql }: ActivityDeps) {
           key: `${a.leadId}:captured`, leadId: a.leadId, type: 'captured', actor: c.capturedBy ?? c.source, stage: 'captured',
           context: { source: c.source, submissionId: c.submissionId, pipeline: `${a.pipelineId} v${a.pipelineVersion}`, productInterest: c.productInterest },
         });
+        if (c.entry) {
+          await recordEvent(tx, {
+            key: `${a.leadId}:entered`, leadId: a.leadId, type: 'pipeline_entered', actor: 'entry rules',
+            context: { pipelineId: a.pipelineId, version: a.pipelineVersion, rule: c.entry.rule, reason: c.entry.reason },
+            cause: { ruleSetId: 'entry-rules', ruleSetName: 'Entry rules', version: 0, matched: c.entry.matched ?? [] },
+          });
+        }
       });
     },
 
