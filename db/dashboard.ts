@@ -1,0 +1,404 @@
+import type { Dashboard, DashboardItems, ForecastProbabilities } from '../api/dashboard/schemas';
+import { forecastStages } from '../api/dashboard/schemas';
+import { leadScope } from '../api/auth/scope';
+import type { AuthUser } from '../api/auth/types';
+import type { PipelineDocument } from '../engine/pipeline/schema';
+import type { PendingQuery, Row } from 'postgres';
+import type { Sql } from './client';
+
+type Fragment = PendingQuery<Row[]>;
+
+// The manager dashboard's figures. Every widget is one aggregate query over the records (group by, percentiles in
+// SQL); nothing loads a lead per row into JS, so the figures stay fast on a large history. Each function takes the
+// same filters; `dashboardItems` lists the leads behind one drill key with the same predicates.
+
+/** The period [start, end), the previous period of the same length, the viewer (scope) and the team and rep filters. */
+export interface DashboardFilters {
+  viewer: Pick<AuthUser, 'id' | 'role' | 'teamId'>;
+  start: Date; end: Date;
+  prevStart: Date; prevEnd: Date;
+  team: string | null; rep: string | null;
+  /** "Now" for days in stage and the forecast's current month. */
+  now: Date;
+}
+
+/** A segment needs this many closed deals at a stage before its own history estimates the time to close. */
+export const MIN_SEGMENT_SAMPLE = 5;
+/** A stage's p75 needs this many completed stays in the team's history before a deal counts as stalled. */
+export const MIN_STALL_SAMPLE = 3;
+/** Without won history, an open offer is expected to close this many days after it was sent. */
+export const DEFAULT_DAYS_TO_CLOSE = 30;
+const LIST_LIMIT = 50;
+const ITEMS_LIMIT = 500;
+const OPEN = ['open', 'nurturing', 'qualified'];
+
+const DAY_SECONDS = 86_400;
+const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+const round2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const humanize = (s: string) => s.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/** Leads (alias `l`) the viewer may see, narrowed to the team (owned by a member or routed to it) and the rep. */
+export function scopedLeads(sql: Sql, f: DashboardFilters) {
+  return sql`${leadScope(sql, { ...f.viewer, email: '', name: '' }, 'l')}
+    ${f.team ? sql`and (l.team_id = ${f.team} or l.owner_id in (select u.id from users u where u.team_id = ${f.team}))` : sql``}
+    ${f.rep ? sql`and l.owner_id = ${f.rep}` : sql``}`;
+}
+
+/** Company size as the segment time-to-close estimates compare. */
+const segmentOf = (sql: Sql) => sql`(case when l.company_size is null then 'unknown' when l.company_size < 50 then 'small'
+  when l.company_size < 1000 then 'mid' else 'large' end)`;
+
+/**
+ * Each stay of a lead in a stage, from its timeline: a staged event whose stage differs from the one before it
+ * enters a stage; the next entry leaves it. `leads` limits the leads read (a fragment over alias `l`).
+ */
+const stints = (sql: Sql, leadsWhere: Fragment) => sql`
+  select x.lead_id, x.stage, x.at as entered_at, lead(x.at) over (partition by x.lead_id order by x.at, x.id) as left_at
+    from (select e.lead_id, e.stage, e.at, e.id, lag(e.stage) over (partition by e.lead_id order by e.at, e.id) as prev
+            from lead_events e join leads l on l.id = e.lead_id
+           where e.stage is not null and ${leadsWhere}) x
+   where x.prev is distinct from x.stage`;
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Funnel
+
+/** Stages of a pipeline document in the order a lead meets them (breadth first from the trigger), with their labels. */
+export function stagesInOrder(doc: PipelineDocument): { stage: string; label: string }[] {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const queue = doc.nodes.filter((n) => n.type === 'trigger').map((n) => n.id);
+  const seen = new Set<string>();
+  const out: { stage: string; label: string }[] = [];
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const node = byId.get(id);
+    if (node?.type === 'stage' && !out.some((s) => s.stage === node.config.name)) out.push({ stage: node.config.name, label: node.label ?? humanize(node.config.name) });
+    for (const e of doc.edges) if (e.source === id) queue.push(e.target);
+  }
+  return out;
+}
+
+/** Leads captured in the period per stage they reached (now or earlier), in pipeline order, with the conversion from the stage before. */
+export async function funnel(sql: Sql, f: DashboardFilters): Promise<Dashboard['funnel']> {
+  const where = sql`l.created_at >= ${f.start} and l.created_at < ${f.end} and ${scopedLeads(sql, f)}`;
+  const [counts, docs] = await Promise.all([
+    sql<{ stage: string; n: number }[]>`
+      select r.stage, count(*)::int as n from (
+        select l.id, l.stage from leads l where ${where}
+        union
+        select e.lead_id, e.stage from lead_events e join leads l on l.id = e.lead_id where e.stage is not null and ${where}) r
+       group by r.stage`,
+    sql<{ document: PipelineDocument }[]>`
+      select distinct on (v.pipeline_id) v.document from pipeline_versions v
+       where v.pipeline_id = 'default' or v.pipeline_id in (select distinct l.pipeline_id from leads l where ${where})
+       order by v.pipeline_id, v.version desc`,
+  ]);
+  const order: { stage: string; label: string }[] = [{ stage: 'captured', label: 'Captured' }];
+  for (const d of docs) for (const s of stagesInOrder(d.document)) if (!order.some((o) => o.stage === s.stage)) order.push(s);
+  for (const c of [...counts].sort((a, b) => a.stage.localeCompare(b.stage))) {
+    if (!['won', 'lost', 'disqualified'].includes(c.stage) && !order.some((o) => o.stage === c.stage)) order.push({ stage: c.stage, label: humanize(c.stage) });
+  }
+  order.push({ stage: 'won', label: 'Won' });
+  const byStage = new Map(counts.map((c) => [c.stage, c.n]));
+  if (counts.length === 0) return [];
+  return order.map((s, i) => {
+    const count = byStage.get(s.stage) ?? 0;
+    const before = i > 0 ? byStage.get(order[i - 1]!.stage) ?? 0 : 0;
+    return { ...s, count, conversion: i > 0 && before > 0 ? round1((count / before) * 100) : null, drill: `funnel:${s.stage}` };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Loss reasons
+
+const lostIn = (sql: Sql, f: DashboardFilters) =>
+  sql`l.status in ('lost', 'disqualified') and l.closed_at >= ${f.start} and l.closed_at < ${f.end} and ${scopedLeads(sql, f)}`;
+
+/** Leads lost (or disqualified) in the period per reason, most frequent first. */
+export async function lossReasons(sql: Sql, f: DashboardFilters): Promise<Dashboard['lossReasons']> {
+  const rows = await sql<{ reason: string; label: string | null; n: number }[]>`
+    select r.reason, (select c.label from constants c where c.code = r.reason and c.category in ('loss_reason', 'disqualify_reason') order by c.category limit 1) as label, r.n
+      from (select coalesce(l.lost_reason, 'not_given') as reason, count(*)::int as n from leads l where ${lostIn(sql, f)} group by 1) r
+     order by r.n desc, r.reason`;
+  return rows.map((r) => ({ reason: r.reason, label: r.label ?? (r.reason === 'not_given' ? 'No reason given' : humanize(r.reason)), count: r.n, drill: `loss:${r.reason}` }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Sales cycle
+
+const wonIn = (sql: Sql, f: DashboardFilters, start = f.start, end = f.end) =>
+  sql`l.status = 'won' and l.closed_at >= ${start} and l.closed_at < ${end} and ${scopedLeads(sql, f)}`;
+
+/** The months the period touches, as `YYYY-MM`. */
+export function monthsOf(start: Date, end: Date): string[] {
+  const out: string[] = [];
+  const d = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1));
+  while (d < end && out.length < 240) {
+    out.push(d.toISOString().slice(0, 7));
+    d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return out;
+}
+
+/** Average days from capture to won for leads won in the period, and the same per month of the period. */
+export async function salesCycle(sql: Sql, f: DashboardFilters): Promise<Dashboard['cycle']> {
+  const rows = await sql<{ month: string | null; days: number | null; n: number }[]>`
+    select to_char(l.closed_at at time zone 'UTC', 'YYYY-MM') as month,
+           avg(extract(epoch from l.closed_at - l.created_at) / ${DAY_SECONDS})::float8 as days, count(*)::int as n
+      from leads l where ${wonIn(sql, f)}
+     group by grouping sets ((1), ())`;
+  const all = rows.find((r) => r.month === null);
+  const byMonth = new Map(rows.filter((r) => r.month !== null).map((r) => [r.month!, r]));
+  return {
+    averageDays: round1(num(all?.days)), won: all?.n ?? 0, drill: 'cycle:all',
+    trend: monthsOf(f.start, f.end).map((m) => ({ month: m, averageDays: round1(num(byMonth.get(m)?.days)), won: byMonth.get(m)?.n ?? 0, drill: `cycle:${m}` })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Sales velocity
+
+/** Opportunities (leads with an offer) open at the instant `at`: the first offer before it, not closed before it. */
+const openOpportunityAt = (sql: Sql, f: DashboardFilters, at: Date) => sql`
+  exists (select 1 from offers o where o.lead_id = l.id and o.created_at < ${at})
+  and l.created_at < ${at} and (l.closed_at is null or l.closed_at >= ${at}) and ${scopedLeads(sql, f)}`;
+
+async function velocityOf(sql: Sql, f: DashboardFilters, start: Date, end: Date, which: 'current' | 'previous') {
+  const [open] = await sql<{ n: number }[]>`select count(*)::int as n from leads l where ${openOpportunityAt(sql, f, end)}`;
+  const [closed] = await sql<{ won: number; lost: number; value: number | null; days: number | null }[]>`
+    select count(*) filter (where l.status = 'won')::int as won, count(*) filter (where l.status = 'lost')::int as lost,
+           avg(o.total) filter (where l.status = 'won')::float8 as value,
+           avg(extract(epoch from l.closed_at - l.created_at) / ${DAY_SECONDS}) filter (where l.status = 'won')::float8 as days
+      from leads l left join orders o on o.lead_id = l.id
+     where l.status in ('won', 'lost') and l.closed_at >= ${start} and l.closed_at < ${end} and ${scopedLeads(sql, f)}`;
+  const won = closed?.won ?? 0;
+  const lost = closed?.lost ?? 0;
+  const winRate = won + lost ? won / (won + lost) : null;
+  const value = num(closed?.value);
+  const days = num(closed?.days);
+  const velocity = winRate !== null && value !== null && days ? (open!.n * winRate * value) / days : null;
+  return {
+    openOpportunities: open!.n, won, lost, winRate: winRate === null ? null : round1(winRate * 100), averageDealValue: round2(value),
+    cycleDays: round1(days), velocity: round2(velocity), drillOpen: `velocity:open:${which}`, drillWon: `velocity:won:${which}`,
+  };
+}
+
+/**
+ * Sales velocity = open opportunities × win rate × average deal value ÷ sales cycle (value per day), this period
+ * (opportunities open at its end) and the previous one, with the change in percent.
+ */
+export async function salesVelocity(sql: Sql, f: DashboardFilters): Promise<Dashboard['velocity']> {
+  const [current, previous] = await Promise.all([velocityOf(sql, f, f.start, f.end, 'current'), velocityOf(sql, f, f.prevStart, f.prevEnd, 'previous')]);
+  const changePct = current.velocity !== null && previous.velocity ? round1(((current.velocity - previous.velocity) / previous.velocity) * 100) : null;
+  return { current, previous, changePct };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Weighted forecast
+
+/** The probability (percent) of each offer stage becoming an order, as ops set them (defaults from the migration). */
+export async function forecastProbabilities(sql: Sql): Promise<ForecastProbabilities> {
+  const [row] = await sql<{ value: Partial<ForecastProbabilities> }[]>`select value from settings where key = 'forecast_probabilities'`;
+  const defaults: ForecastProbabilities = { draft: 10, sent: 25, confirmed: 40, in_follow_up: 60, postponed: 15 };
+  return { ...defaults, ...(row?.value ?? {}) };
+}
+
+export async function setForecastProbabilities(sql: Sql, p: ForecastProbabilities): Promise<ForecastProbabilities> {
+  await sql`insert into settings (key, value, updated_at) values ('forecast_probabilities', ${sql.json(p as never)}, now())
+            on conflict (key) do update set value = excluded.value, updated_at = now()`;
+  return p;
+}
+
+/** Median days from the first offer to the order, over the last year's won deals in scope (DEFAULT_DAYS_TO_CLOSE without any). */
+const typicalDaysToClose = (sql: Sql, f: DashboardFilters) => sql`
+  select coalesce(percentile_cont(0.5) within group (order by extract(epoch from l.closed_at - fo.first_at) / ${DAY_SECONDS}), ${DEFAULT_DAYS_TO_CLOSE})::float8 as days
+    from leads l cross join lateral (select min(coalesce(o.sent_at, o.created_at)) as first_at from offers o where o.lead_id = l.id) fo
+   where l.status = 'won' and l.closed_at >= ${new Date(f.now.getTime() - 365 * DAY_SECONDS * 1000)} and fo.first_at is not null and ${scopedLeads(sql, f)}`;
+
+/** The open offers (newest version of each open lead's offer, in a forecast stage) with their expected close month. */
+const openOffers = (sql: Sql, f: DashboardFilters) => sql`
+  with typical as (
+    ${typicalDaysToClose(sql, f)}
+  ), latest as (
+    select distinct on (o.lead_id) o.lead_id, o.status, o.total, coalesce(o.sent_at, o.created_at) as since
+      from offers o join leads l on l.id = o.lead_id
+     where l.status in ${sql(OPEN)} and ${scopedLeads(sql, f)}
+     order by o.lead_id, o.version desc
+  )
+  select x.lead_id, x.status, x.total::float8 as total, t.days as typical_days,
+         to_char(greatest(x.since + t.days * interval '1 day', ${f.now}::timestamptz) at time zone 'UTC', 'YYYY-MM') as month
+    from latest x cross join typical t
+   where x.status in ${sql([...forecastStages])}`;
+
+/** Open offers by expected close month (sent + the typical days from offer to order), total and weighted by stage probability. */
+export async function weightedForecast(sql: Sql, f: DashboardFilters): Promise<Dashboard['forecast']> {
+  const probabilities = await forecastProbabilities(sql);
+  const [rows, [typical]] = await Promise.all([
+    sql<{ month: string; n: number; total: number; weighted: number }[]>`
+      select x.month, count(*)::int as n, sum(x.total)::float8 as total,
+             sum(x.total * coalesce((${sql.json(probabilities as never)}::jsonb ->> x.status)::numeric, 0) / 100)::float8 as weighted
+        from (${openOffers(sql, f)}) x group by x.month order by x.month`,
+    sql<{ days: number }[]>`${typicalDaysToClose(sql, f)}`,
+  ]);
+  return {
+    probabilities, typicalDaysToClose: round1(typical!.days)!,
+    months: rows.map((r) => ({ month: r.month, offers: r.n, total: round2(r.total)!, weighted: round2(r.weighted)!, drill: `forecast:${r.month}` })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Stalled deals and time to close
+
+const openIn = (sql: Sql, f: DashboardFilters) => sql`l.status in ${sql(OPEN)} and ${scopedLeads(sql, f)}`;
+/** The teams of the open deals in scope: their history is what "usual" means. */
+const historyOf = (sql: Sql, f: DashboardFilters) => sql`l.team_id in (select distinct l.team_id from leads l where ${openIn(sql, f)})`;
+
+const stalledQuery = (sql: Sql, f: DashboardFilters) => sql`
+  with p as (
+    select l.team_id, s.stage, percentile_cont(0.75) within group (order by extract(epoch from s.left_at - s.entered_at) / ${DAY_SECONDS})::float8 as p75, count(*)::int as n
+      from (${stints(sql, historyOf(sql, f))}) s join leads l on l.id = s.lead_id
+     where s.left_at is not null group by l.team_id, s.stage
+  )
+  select l.id, l.name, l.company, u.name as owner_name, l.stage, l.status, l.stage_entered_at,
+         (extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS})::float8 as days, p.p75, p.n
+    from leads l join p on p.team_id = l.team_id and p.stage = l.stage left join users u on u.id = l.owner_id
+   where ${openIn(sql, f)} and p.n >= ${MIN_STALL_SAMPLE}
+     and extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS} > p.p75`;
+
+/** Open deals longer in their stage than 75 % of the team's past stays in that stage, longest over first. */
+export async function stalledDeals(sql: Sql, f: DashboardFilters): Promise<Dashboard['stalled']> {
+  const rows = await sql<{ id: string; name: string; owner_name: string | null; stage: string; days: number; p75: number; n: number; total: number }[]>`
+    select x.*, count(*) over ()::int as total from (${stalledQuery(sql, f)}) x order by x.days - x.p75 desc, x.id limit ${LIST_LIMIT}`;
+  return {
+    total: rows[0]?.total ?? 0, drill: 'stalled',
+    items: rows.map((r) => ({ leadId: r.id, name: r.name, ownerName: r.owner_name, stage: r.stage, daysInStage: round1(r.days)!, p75Days: round1(r.p75)!, sample: r.n })),
+  };
+}
+
+/**
+ * For each open deal, the median days from entering its stage to closing among the team's closed deals of the same
+ * stage and segment; below MIN_SEGMENT_SAMPLE such deals, the whole team's at that stage (`basis: 'team'`).
+ */
+export async function timeToClose(sql: Sql, f: DashboardFilters): Promise<Dashboard['timeToClose']> {
+  const rows = await sql<{ id: string; name: string; owner_name: string | null; stage: string; segment: string; days: number; seg_days: number | null; seg_n: number | null; team_days: number | null; team_n: number | null; total: number }[]>`
+    with closed as (
+      select l.team_id, s.stage, ${segmentOf(sql)} as segment, extract(epoch from l.closed_at - s.entered_at) / ${DAY_SECONDS} as days
+        from (${stints(sql, sql`${historyOf(sql, f)} and l.status in ('won', 'lost') and l.closed_at is not null`)}) s join leads l on l.id = s.lead_id
+       where s.stage not in ('won', 'lost', 'disqualified')
+    ), seg as (
+      select team_id, stage, segment, percentile_cont(0.5) within group (order by days)::float8 as days, count(*)::int as n from closed group by 1, 2, 3
+    ), team as (
+      select team_id, stage, percentile_cont(0.5) within group (order by days)::float8 as days, count(*)::int as n from closed group by 1, 2
+    )
+    select l.id, l.name, u.name as owner_name, l.stage, ${segmentOf(sql)} as segment,
+           (extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS})::float8 as days,
+           seg.days as seg_days, seg.n as seg_n, team.days as team_days, team.n as team_n, count(*) over ()::int as total
+      from leads l left join users u on u.id = l.owner_id
+      left join seg on seg.team_id = l.team_id and seg.stage = l.stage and seg.segment = ${segmentOf(sql)}
+      left join team on team.team_id = l.team_id and team.stage = l.stage
+     where ${openIn(sql, f)}
+     order by greatest(coalesce(case when seg.n >= ${MIN_SEGMENT_SAMPLE} then seg.days else team.days end, 1e9)
+                       - extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS}, 0), l.stage_entered_at, l.id
+     limit ${LIST_LIMIT}`;
+  return {
+    total: rows[0]?.total ?? 0,
+    items: rows.map((r) => {
+      const useSegment = (r.seg_n ?? 0) >= MIN_SEGMENT_SAMPLE;
+      const typical = useSegment ? r.seg_days : r.team_days;
+      return {
+        leadId: r.id, name: r.name, ownerName: r.owner_name, stage: r.stage, segment: r.segment, daysInStage: round1(r.days)!,
+        typicalDays: round1(typical), remainingDays: typical === null ? null : round1(Math.max(0, typical - r.days)),
+        sample: (useSegment ? r.seg_n : r.team_n) ?? 0, basis: useSegment ? 'segment' as const : r.team_n ? 'team' as const : 'none' as const,
+      };
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Win rates
+
+const closedIn = (sql: Sql, f: DashboardFilters) =>
+  sql`l.status in ('won', 'lost') and l.closed_at >= ${f.start} and l.closed_at < ${f.end} and ${scopedLeads(sql, f)}`;
+
+/** Won ÷ (won + lost) of the leads closed in the period, per source and per owner. */
+export async function winRates(sql: Sql, f: DashboardFilters): Promise<Dashboard['winRates']> {
+  const rows = await sql<{ by: 'source' | 'rep'; key: string; label: string; won: number; lost: number }[]>`
+    select 'source' as by, l.source as key, l.source as label, count(*) filter (where l.status = 'won')::int as won, count(*) filter (where l.status = 'lost')::int as lost
+      from leads l where ${closedIn(sql, f)} group by l.source
+    union all
+    select 'rep', coalesce(l.owner_id, 'unassigned'), coalesce(min(u.name), 'Not assigned'), count(*) filter (where l.status = 'won')::int, count(*) filter (where l.status = 'lost')::int
+      from leads l left join users u on u.id = l.owner_id where ${closedIn(sql, f)} group by l.owner_id`;
+  const row = (r: (typeof rows)[number]) => ({
+    key: r.key, label: r.by === 'source' ? humanize(r.label) : r.label, won: r.won, lost: r.lost,
+    rate: r.won + r.lost ? round1((r.won / (r.won + r.lost)) * 100) : null, drill: `${r.by === 'source' ? 'winSource' : 'winRep'}:${r.key}`,
+  });
+  const sorted = (by: string) => rows.filter((r) => r.by === by).map(row).sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || a.label.localeCompare(b.label));
+  return { bySource: sorted('source'), byRep: sorted('rep') };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Everything, and the lists behind the numbers
+
+export async function dashboard(sql: Sql, f: DashboardFilters): Promise<Omit<Dashboard, 'filters'>> {
+  const [fun, loss, cycle, velocity, forecast, stalled, ttc, wins] = await Promise.all([
+    funnel(sql, f), lossReasons(sql, f), salesCycle(sql, f), salesVelocity(sql, f), weightedForecast(sql, f), stalledDeals(sql, f), timeToClose(sql, f), winRates(sql, f),
+  ]);
+  const empty = fun.length === 0 && loss.length === 0 && cycle.won === 0 && forecast.months.length === 0 && ttc.total === 0
+    && velocity.current.openOpportunities === 0 && velocity.current.won + velocity.current.lost === 0;
+  return { empty, funnel: fun, lossReasons: loss, cycle, velocity, forecast, stalled, timeToClose: ttc, winRates: wins };
+}
+
+type ItemRow = { id: string; name: string; company: string | null; owner_name: string | null; stage: string; status: string; at: Date | null; detail: string | null; value: number | null };
+
+/** The leads behind one drill key (same scope and filters as the figure), or null for a key the dashboard does not have. */
+export async function dashboardItems(sql: Sql, f: DashboardFilters, drill: string): Promise<DashboardItems | null> {
+  const [kind, a = '', b = ''] = drill.split(':');
+  const list = (where: Fragment, at: Fragment, detail: Fragment, value: Fragment, order = sql`2 desc`) => sql<(ItemRow & { total: number })[]>`
+    select x.*, count(*) over ()::int as total from (
+      select l.id, ${at} as at, l.name, l.company, u.name as owner_name, l.stage, l.status, ${detail} as detail, ${value}::float8 as value
+        from leads l left join users u on u.id = l.owner_id where ${where}) x
+     order by ${order}, x.id limit ${ITEMS_LIMIT}`;
+  const offerValue = sql`(select o.total from offers o where o.lead_id = l.id order by o.version desc limit 1)`;
+  let title: string;
+  let rows: (ItemRow & { total: number })[];
+  if (kind === 'funnel' && a) {
+    title = `Funnel: leads that reached ${humanize(a)}`;
+    rows = await list(sql`l.created_at >= ${f.start} and l.created_at < ${f.end} and ${scopedLeads(sql, f)}
+      and (l.stage = ${a} or exists (select 1 from lead_events e where e.lead_id = l.id and e.stage = ${a}))`, sql`l.created_at`, sql`l.source`, offerValue);
+  } else if (kind === 'loss' && a) {
+    title = `Lost: ${a === 'not_given' ? 'no reason given' : humanize(a)}`;
+    rows = await list(sql`${lostIn(sql, f)} and coalesce(l.lost_reason, 'not_given') = ${a}`, sql`l.closed_at`, sql`l.lost_reason`, offerValue);
+  } else if (kind === 'cycle' && a) {
+    const month = a === 'all' ? null : a;
+    if (month && !/^\d{4}-\d{2}$/.test(month)) return null;
+    title = month ? `Won in ${month}: days from capture to order` : 'Won in the period: days from capture to order';
+    rows = await list(sql`${wonIn(sql, f)} ${month ? sql`and to_char(l.closed_at at time zone 'UTC', 'YYYY-MM') = ${month}` : sql``}`,
+      sql`l.closed_at`, sql`round((extract(epoch from l.closed_at - l.created_at) / ${DAY_SECONDS})::numeric, 1) || ' days'`,
+      sql`(select o.total from orders o where o.lead_id = l.id)`);
+  } else if (kind === 'velocity' && (a === 'open' || a === 'won') && (b === 'current' || b === 'previous')) {
+    const [start, end] = b === 'current' ? [f.start, f.end] : [f.prevStart, f.prevEnd];
+    title = a === 'open' ? `Open opportunities at the end of the ${b} period` : `Won in the ${b} period`;
+    rows = a === 'open'
+      ? await list(openOpportunityAt(sql, f, end), sql`l.created_at`, sql`l.stage`, offerValue)
+      : await list(wonIn(sql, f, start, end), sql`l.closed_at`, sql`null::text`, sql`(select o.total from orders o where o.lead_id = l.id)`);
+  } else if (kind === 'forecast' && /^\d{4}-\d{2}$/.test(a)) {
+    title = `Open offers expected to close in ${a}`;
+    rows = await list(sql`l.id in (select y.lead_id from (${openOffers(sql, f)}) y where y.month = ${a})`, sql`l.updated_at`,
+      sql`(select o.status from offers o where o.lead_id = l.id order by o.version desc limit 1)`, offerValue);
+  } else if (kind === 'stalled') {
+    title = 'Stalled deals: longer in their stage than usual';
+    rows = await list(sql`l.id in (select y.id from (${stalledQuery(sql, f)}) y)`, sql`l.stage_entered_at`, sql`l.stage`, offerValue, sql`2 asc`);
+  } else if ((kind === 'winSource' || kind === 'winRep') && a) {
+    title = kind === 'winSource' ? `Closed from source ${humanize(a)}` : 'Closed by this rep';
+    const by = kind === 'winSource' ? sql`l.source = ${a}` : a === 'unassigned' ? sql`l.owner_id is null` : sql`l.owner_id = ${a}`;
+    rows = await list(sql`${closedIn(sql, f)} and ${by}`, sql`l.closed_at`, sql`l.status`, offerValue);
+  } else {
+    return null;
+  }
+  return {
+    title, total: rows[0]?.total ?? 0,
+    items: rows.map((r) => ({ leadId: r.id, name: r.name, company: r.company, ownerName: r.owner_name, stage: r.stage, status: r.status, at: r.at ? new Date(r.at).toISOString() : null, detail: r.detail, value: num(r.value) })),
+  };
+}
