@@ -10,6 +10,7 @@ import { createScoreActivities } from './lead/score.activity';
 import { createStageActivities } from './lead/stage.activity';
 import { createTaskActivities } from './lead/tasks.activity';
 import { createMailActivities } from './mail/send-email.activity';
+import { createMoveActivities } from './lead/move.activity';
 import { createSmokeActivities } from './smoke.activity';
 
 /**
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRepActionActivities(deps),
     ...createCustomActivities(deps),
     ...createDigestActivities(deps),
+    ...createMoveActivities(deps),
   };
 }
 

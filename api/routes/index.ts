@@ -24,4 +24,4 @@ import { userRoutes } from './users';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes];

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AllowedActions } from './allowed-actions';
+import type { MoveResult } from './moves';
 import type { CaptureInput, LeadView, OfferStatus } from './types';
 
 // Rep actions: updates with validators, so an illegal transition is refused before anything changes.
@@ -42,3 +43,17 @@ export const cancelStepUpdate = defineUpdate<{ cancelled: number }, [CancelStepI
 
 // The rep workspace's action bar: every action and offer status move, allowed or refused with the reason.
 export const allowedActionsQuery = defineQuery<AllowedActions>('allowedActions');
+
+// Operations: move a live lead to another published version of its pipeline. The lead records the intent and applies
+// it at its next node boundary (at once when it waits); a repeated moveId answers the first result.
+export interface MoveToVersionInput {
+  moveId: string;
+  version: number;
+  /** The target node for the node the lead was at when the move was planned (`fromNodeId`). */
+  nodeId: string;
+  fromNodeId: string;
+  /** Target node per source node, for a lead that moved on between the plan and its boundary. */
+  mapping?: Record<string, string>;
+  by: string;
+}
+export const moveToVersionUpdate = defineUpdate<MoveResult, [MoveToVersionInput]>('moveToVersion');

@@ -1,4 +1,5 @@
 import type { PipelineDocument } from '../pipeline/schema';
+import type { MoveResult } from './moves';
 
 /** A captured lead as normalised by the API (the same shape for web form, partner API, import and manual entry). */
 export interface CaptureInput {
@@ -93,6 +94,8 @@ export interface LeadSnapshot {
   reminders?: ScheduledReminder[];
   /** Set while the lead waits unassigned and is routed again (patch `reroute-unassigned`); carried over continue-as-new. */
   rerouting?: Rerouting | null;
+  /** Answers to the latest move requests (patch `move-version`), so a repeated moveId gets the same answer. */
+  moves?: MoveResult[];
 }
 
 /** An unassigned lead routing again after each retry timer, or early on `capacityFreedSignal`. */

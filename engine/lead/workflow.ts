@@ -9,6 +9,7 @@ import * as msg from './messages';
 import { allowedActions } from './allowed-actions';
 import * as play from './rules-of-play';
 import { Mutex } from './mutex';
+import { stageOf, type MoveResult } from './moves';
 import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput, Rerouting, ScheduledReminder } from './types';
 
 // Side effects that leave the process (mail, developer activities) are regular activities: scheduled by the server,
@@ -80,8 +81,10 @@ function failureReason(err: TemporalFailure): string {
 }
 
 async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOutcome> {
-  const doc: PipelineDocument = input.pipeline;
-  const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
+  // The version the lead runs on; an ops move (patch `move-version`) swaps it at a node boundary.
+  let doc: PipelineDocument = input.pipeline;
+  let nodes = new Map(doc.nodes.map((n) => [n.id, n]));
+  let version = input.pipelineVersion;
   const s: LeadSnapshot = input.resume ?? initialSnapshot(input);
   seen.s = s;
   s.firedReminders ??= [];
@@ -107,7 +110,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
   let waitDeadline: number | null = null;
 
   const view = (): LeadView => ({
-    leadId, pipelineId: input.pipelineId, pipelineVersion: input.pipelineVersion, nodeId: s.nodeId, stage: s.stage,
+    leadId, pipelineId: input.pipelineId, pipelineVersion: version, nodeId: s.nodeId, stage: s.stage,
     status: s.status, score: s.score, grade: s.grade, ownerId: s.ownerId, qualified: s.qualified, offers: s.offers,
     openTasks: s.openTasks, nextDeadline: s.nextDeadline, closed: s.closed,
   });
@@ -230,6 +233,27 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
     return { cancelled: running.length };
   }, { validator: (a) => { if (!steps.get(a.activityType)?.size) throw new Error(`no ${a.activityType} step is running on this lead`); } });
 
+  // Operations: moving to another version is recorded here and applied by the main loop at its next node boundary.
+  let pendingMove: msg.MoveToVersionInput | null = null;
+  const moveAnswer = (moveId: string) => s.moves?.find((m) => m.moveId === moveId);
+  setHandler(msg.moveToVersionUpdate, async (m) => {
+    const done = moveAnswer(m.moveId);
+    if (done) return done;
+    pendingMove ??= m;
+    await condition(() => moveAnswer(m.moveId) !== undefined || s.closed);
+    return moveAnswer(m.moveId) ?? {
+      moveId: m.moveId, moved: false, reason: 'the lead closed before it reached a node boundary', fromVersion: version, fromNodeId: s.nodeId, toVersion: m.version, toNodeId: null,
+    };
+  }, {
+    validator: (m) => {
+      if (moveAnswer(m.moveId)) return; // a repeated request: answered with the first result
+      if (!m.moveId || !m.nodeId || !Number.isInteger(m.version) || m.version < 1) throw new Error('a move needs a moveId, a target version and a target node');
+      if (s.closed) throw new Error(`the lead is closed (${s.status}); it stays on v${version}`);
+      if (pendingMove && pendingMove.moveId !== m.moveId) throw new Error(`the lead is busy: move ${pendingMove.moveId} is still pending`);
+      if (m.version === version) throw new Error(`the lead already runs on v${version}`);
+    },
+  });
+
   // ---- reminders: durable timers, scoped to the stage they belong to ------------------------------------------
   let stageNode: NodeOf<'stage'> | null = null;
   const occurrence = (nodeId: string) => s.visitsPerNode[nodeId] ?? 0;
@@ -326,9 +350,58 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
   // ---- the interpreter -------------------------------------------------------------------------------------
   const next = (node: PipelineNode, branch?: string): string => {
     const edge = edgeFrom(doc, node.id, branch);
-    if (!edge) throw ApplicationFailure.nonRetryable(`pipeline ${doc.id} v${input.pipelineVersion}: "${node.id}" has no edge for ${branch ?? 'next'}`, 'BrokenPipeline');
+    if (!edge) throw ApplicationFailure.nonRetryable(`pipeline ${doc.id} v${version}: "${node.id}" has no edge for ${branch ?? 'next'}`, 'BrokenPipeline');
     return edge.target;
   };
+
+  /**
+   * Applies an ops move between two nodes: loads the target version, carries the lead's state over (open tasks stay;
+   * the stage's pending reminders stay when its stage node is in the target, else they are dropped and the target's
+   * stage is entered), records the move, and answers the request. A node that cannot be mapped refuses it.
+   */
+  async function applyMove(m: msg.MoveToVersionInput): Promise<void> {
+    await lock.run(async () => {
+      const toNodeId = s.nodeId === m.fromNodeId ? m.nodeId : m.mapping?.[s.nodeId];
+      const answer: MoveResult = { moveId: m.moveId, moved: false, fromVersion: version, fromNodeId: s.nodeId, toVersion: m.version, toNodeId: toNodeId ?? null };
+      const target = toNodeId ? await db.loadPipelineVersion({ pipelineId: input.pipelineId, version: m.version }) : null;
+      const targetNode = target?.nodes.find((n) => n.id === toNodeId);
+      if (!toNodeId) answer.reason = `the lead moved on to node "${s.nodeId}", which has no target in v${m.version}`;
+      else if (!target) answer.reason = `version ${m.version} of pipeline "${input.pipelineId}" does not exist`;
+      else if (!targetNode) answer.reason = `node "${toNodeId}" is not in v${m.version}`;
+      else if (s.closed) answer.reason = 'the lead is closed';
+      if (!target || !targetNode || !toNodeId || answer.reason) {
+        answer.reason ??= 'the move could not be applied';
+        await db.refuseLeadMove({ leadId, moveId: m.moveId, reason: answer.reason });
+      } else {
+        doc = target;
+        nodes = new Map(target.nodes.map((n) => [n.id, n]));
+        version = m.version;
+        s.nodeId = toNodeId;
+        // The stage node itself is entered by the loop; any other node continues in the stage it sits in.
+        const stage = targetNode.type === 'stage' ? undefined : stageOf(target, toNodeId);
+        if (stage && stageNode && stage.id === stageNode.id) {
+          stageNode = stage;
+        } else if (stage) {
+          s.stage = stage.config.name;
+          if (stage.config.status && !s.qualified) s.status = stage.config.status;
+          await db.enterStage({ leadId, nodeId: stage.id, stage: stage.config.name, status: s.status });
+          stageNode = stage;
+          enterStageScope();
+          await replanReminders();
+        } else if (targetNode.type !== 'stage') {
+          leaveStage();
+          stageNode = null;
+        }
+        await db.recordLeadMove({
+          leadId, moveId: m.moveId, pipelineId: input.pipelineId, by: m.by, fromVersion: answer.fromVersion, fromNodeId: answer.fromNodeId,
+          toVersion: m.version, toNodeId, stage: s.stage,
+        });
+        answer.moved = true;
+      }
+      s.moves = [...(s.moves ?? []), answer].slice(-20);
+      pendingMove = null;
+    });
+  }
 
   async function close(result: 'won' | 'lost', endNodeId: string, reason?: string, extra: { offerId?: string; orderId?: string; by?: string } = {}) {
     leaveStage();
@@ -369,8 +442,10 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
       await close(intent.result, end?.id ?? s.nodeId, intent.reason, intent);
       break;
     }
+    // Not while a rep's decision waits to be consumed: its handler holds the lock until the next wait takes it.
+    if (pendingMove && s.pendingDecision === null && patched('move-version')) await applyMove(pendingMove);
     const node = nodes.get(s.nodeId);
-    if (!node) throw ApplicationFailure.nonRetryable(`node ${s.nodeId} is not in pipeline ${doc.id} v${input.pipelineVersion}`, 'BrokenPipeline');
+    if (!node) throw ApplicationFailure.nonRetryable(`node ${s.nodeId} is not in pipeline ${doc.id} v${version}`, 'BrokenPipeline');
     s.visitsPerNode[node.id] = occurrence(node.id) + 1;
     const occ = occurrence(node.id);
 
@@ -449,10 +524,11 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
         break;
     }
 
-    if (!outcome && workflowInfo().continueAsNewSuggested) {
+    // A pending move is applied first (its request waits for it, so the handlers would never all finish).
+    if (!outcome && workflowInfo().continueAsNewSuggested && !pendingMove) {
       await condition(allHandlersFinished);
       reminderScope?.cancel(); // the next run re-arms the pending reminders from the snapshot
-      await continueAsNew<typeof leadWorkflow>({ ...input, resume: { ...s, reminders } });
+      await continueAsNew<typeof leadWorkflow>({ ...input, pipelineVersion: version, pipeline: doc, resume: { ...s, reminders } });
     }
   }
   await condition(allHandlersFinished);
@@ -483,6 +559,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
         if (s.engagements > engagementsAtStart) return 'engaged';
       }
       if (until === 'visit' && s.visits > visitsAtStart) return 'visited';
+      if (pendingMove && s.pendingDecision === null) return null; // an ops move: applied at the top of the loop, then the lead waits at its new node
       return undefined;
     };
     const timeoutMs = node.config.timeoutHours ? node.config.timeoutHours * HOUR : undefined;
