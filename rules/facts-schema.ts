@@ -47,4 +47,10 @@ export const configurationFactsSchema = z.object({
   contractMonths: count.optional(),
   storageGb: z.number().min(0).optional(),
   listPrice: z.number().finite().optional(),
+  products: z.array(z.string()).optional(),
+  totalQuantity: count.optional(),
+  segment: z.enum(['enterprise', 'mid-market', 'smb']).optional(),
+  companySize: count.optional(),
+  industry: z.string().optional(),
+  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO-3166 alpha-2 code in upper case').optional(),
 }).strict() satisfies z.ZodType<ConfigurationFacts>;

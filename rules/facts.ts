@@ -65,6 +65,13 @@ export interface ConfigurationFacts {
   storageGb?: number;
   /** Configured list price before adjustments. */
   listPrice?: number;
+  /** Every product of the offer the line belongs to. */
+  products?: string[];
+  totalQuantity?: number;
+  segment?: 'enterprise' | 'mid-market' | 'smb';
+  companySize?: number;
+  industry?: string;
+  country?: string;
 }
 
 export const leadSources = ['web', 'partner', 'import', 'manual'] as const;
@@ -104,6 +111,12 @@ const configurationFacts: readonly FactDefinition[] = [
   { name: 'contractMonths', type: 'number', entity: 'configuration', label: 'Contract length (months)' },
   { name: 'storageGb', type: 'number', entity: 'configuration', label: 'Storage (GB)' },
   { name: 'listPrice', type: 'number', entity: 'configuration', label: 'List price' },
+  { name: 'products', type: 'string[]', entity: 'configuration', label: 'Products in the offer (bundles, requires across lines)' },
+  { name: 'totalQuantity', type: 'number', entity: 'configuration', label: 'Seats over all lines of the product' },
+  { name: 'segment', type: 'string', entity: 'account', label: 'Segment (enterprise ≥ 1000, mid-market ≥ 100 employees, else smb)', values: ['enterprise', 'mid-market', 'smb'] },
+  { name: 'companySize', type: 'number', entity: 'account', label: 'Company size (employees)' },
+  { name: 'industry', type: 'string', entity: 'account', label: 'Industry' },
+  { name: 'country', type: 'string', entity: 'lead', label: 'Country (ISO-2)' },
 ];
 
 /** The catalog per rule-set kind. */

@@ -17,6 +17,7 @@ import { allowedActionsSchema, leadPageSchema, loadLeadPage } from '../leads/lea
 import { closedActions, type AllowedActions } from '../../engine/lead/allowed-actions';
 import { leadExportParams, leadFilterSchema, leadFinderQuerySchema } from '../../engine/lead/workspace-schemas';
 import { audit } from '../auth/audit';
+import { freeLinesAllowed, pricedOffer } from '../pricing/offer-pricing';
 import { stringify } from 'csv-stringify/sync';
 
 const viewSchema = z.object({
@@ -158,9 +159,10 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
     const [lead] = await app.sql<{ company: string | null; name: string }[]>`select company, name from leads where id = ${id}`;
     return runLeadAction(app, id, msg.convertToOpportunityUpdate, [{ by, opportunityId: `opp-${id}`, name: b.name ?? lead?.company ?? lead?.name ?? id, amount: b.amount }], ids('opp').updateId);
   });
-  action('offers', 'Create an offer (or a new version that renegotiates an old one)', createOfferBodySchema, (id, b, { by, ids }) => {
+  action('offers', 'Create an offer (or a new version that renegotiates an old one): a configuration from the catalog, priced on the server, or free lines', createOfferBodySchema, async (id, b, { by, user, ids }) => {
     const { updateId, recordId } = ids('off');
-    return runLeadAction(app, id, msg.createOfferUpdate, [{ by, offerId: recordId, lines: b.lines, currency: b.currency, supersedes: b.supersedes }], updateId);
+    const priced = b.configuration ? await pricedOffer(app.sql, user, id, b.configuration) : { lines: await freeLinesAllowed(app.sql, user, b.lines!), currency: b.currency, pricing: undefined };
+    return runLeadAction(app, id, msg.createOfferUpdate, [{ by, offerId: recordId, lines: priced.lines, currency: priced.currency, supersedes: b.supersedes, pricing: priced.pricing }], updateId);
   });
   app.post('/api/leads/:id/offers/:offerId/status', {
     config: { access: anyUser },

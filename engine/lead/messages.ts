@@ -9,8 +9,15 @@ export interface QualifyInput { by: string; note?: string }
 export interface DisqualifyInput { by: string; reason: string }
 export interface NurtureInput { by: string; note?: string }
 export interface ConvertInput { by: string; opportunityId: string; name: string; amount?: number }
-export interface OfferLineInput { product: string; options: string[]; quantity: number; unitPrice: number }
-export interface CreateOfferInput { by: string; offerId: string; lines: OfferLineInput[]; currency?: string; supersedes?: string }
+export interface OfferLineInput {
+  product: string; options: string[]; quantity: number; unitPrice: number;
+  // Set when the line was priced from the catalog on the server (see api/pricing/offer-pricing.ts).
+  productId?: string; productName?: string; listUnitPrice?: number; source?: 'catalog' | 'manual' | 'free' | 'fee';
+  adjustments?: { rule: string; label: string; percent?: number; amount: number }[];
+}
+/** The catalog pricing of an offer: its list total, overall discount in percent, price list and contract length. */
+export interface OfferPricingInput { listTotal: number; discountPct: number; priceListId: string | null; contractMonths: number | null }
+export interface CreateOfferInput { by: string; offerId: string; lines: OfferLineInput[]; currency?: string; supersedes?: string; pricing?: OfferPricingInput }
 export interface SetOfferStatusInput { by: string; offerId: string; status: OfferStatus; reason?: string }
 export interface MarkWonInput { by: string; offerId?: string; orderId: string }
 export interface MarkLostInput { by: string; reason: string; note?: string }
@@ -57,3 +64,7 @@ export interface MoveToVersionInput {
   by: string;
 }
 export const moveToVersionUpdate = defineUpdate<MoveResult, [MoveToVersionInput]>('moveToVersion');
+
+// Discount approval: the approver's decision on an offer awaiting approval (back to draft, approved or rejected).
+export interface DecideDiscountInput { by: string; offerId: string; approve: boolean; comment: string }
+export const decideDiscountUpdate = defineUpdate<{ offerId: string; approval: 'approved' | 'rejected' }, [DecideDiscountInput]>('decideDiscount');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configurationSchema } from '../pricing/schemas';
 import { isCents, MAX_AMOUNT, offerTotal, toCents, visitDateProblem } from './bounds';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
@@ -85,10 +86,15 @@ export const offerLineSchema = z.object({
 }).strict().refine((l) => toCents(l.quantity * l.unitPrice) <= MAX_AMOUNT, { message: 'quantity × unitPrice must be below 1,000,000,000,000', path: ['unitPrice'] });
 
 export const createOfferBodySchema = z.object({
-  lines: z.array(offerLineSchema).min(1).max(200),
+  /** Lines typed by hand (free lines; once the catalog is in use they need the pricing permission). */
+  lines: z.array(offerLineSchema).min(1).max(200).optional(),
+  /** Products and options from the catalog: lines and totals are priced on the server. */
+  configuration: configurationSchema.optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
   supersedes: refId.optional(),
-}).strict().refine((o) => offerTotal(o.lines) <= MAX_AMOUNT, { message: 'the offer total must be below 1,000,000,000,000', path: ['lines'] });
+}).strict()
+  .refine((o) => Boolean(o.lines) !== Boolean(o.configuration), { message: 'send either lines or a configuration (products from the catalog)', path: ['lines'] })
+  .refine((o) => !o.lines || offerTotal(o.lines) <= MAX_AMOUNT, { message: 'the offer total must be below 1,000,000,000,000', path: ['lines'] });
 
 export const offerStatusSchema = z.enum(['draft', 'sent', 'confirmed', 'in_follow_up', 'renegotiated', 'accepted', 'rejected', 'postponed']);
 export const setOfferStatusBodySchema = z.object({ status: offerStatusSchema, reason: constantCode.optional() }).strict();

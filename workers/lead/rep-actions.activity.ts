@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { offerTotal, toCents } from '../../engine/lead/bounds';
-import type { LogVisitInput, OfferLineInput } from '../../engine/lead/messages';
+import type { LogVisitInput, OfferLineInput, OfferPricingInput } from '../../engine/lead/messages';
 import type { ActivityDeps } from '../deps';
 import { createMailActivities } from '../mail/send-email.activity';
 import { recordEvent } from './events';
@@ -49,7 +49,7 @@ export function createRepActionActivities(deps: ActivityDeps) {
       });
     },
 
-    async createOffer(a: { leadId: string; offerId: string; lines: OfferLineInput[]; currency?: string; supersedes?: string; by: string }): Promise<{ version: number; total: number; opportunityId: string }> {
+    async createOffer(a: { leadId: string; offerId: string; lines: OfferLineInput[]; currency?: string; supersedes?: string; by: string; pricing?: OfferPricingInput }): Promise<{ version: number; total: number; opportunityId: string }> {
       return sql.begin(async (tx) => {
         const [existing] = await tx<{ version: number; total: string }[]>`select version, total from offers where id = ${a.offerId}`;
         const [opp] = await tx<{ id: string }[]>`
@@ -60,11 +60,16 @@ export function createRepActionActivities(deps: ActivityDeps) {
         const total = offerTotal(a.lines);
         await tx`select id from leads where id = ${a.leadId} for update`;
         const [{ version }] = await tx<{ version: number }[]>`select coalesce(max(version), 0) + 1 as version from offers where lead_id = ${a.leadId}`;
-        await tx`insert into offers (id, lead_id, version, supersedes_id, status, total, currency)
-                 values (${a.offerId}, ${a.leadId}, ${version}, ${a.supersedes ?? null}, 'draft', ${total}, ${a.currency ?? 'EUR'})`;
+        // Lines typed by hand have no list price: their list total is their total (no discount).
+        const listTotal = a.pricing?.listTotal ?? total;
+        const discountPct = a.pricing?.discountPct ?? 0;
+        await tx`insert into offers (id, lead_id, version, supersedes_id, status, total, currency, list_total, discount_pct, price_list_id, contract_months)
+                 values (${a.offerId}, ${a.leadId}, ${version}, ${a.supersedes ?? null}, 'draft', ${total}, ${a.currency ?? 'EUR'}, ${listTotal}, ${discountPct},
+                         ${a.pricing?.priceListId ?? null}, ${a.pricing?.contractMonths ?? null})`;
         for (const l of a.lines) {
-          await tx`insert into offer_lines (offer_id, product, options, quantity, unit_price, total)
-                   values (${a.offerId}, ${l.product}, ${l.options}, ${l.quantity}, ${l.unitPrice}, ${toCents(l.quantity * l.unitPrice)})`;
+          await tx`insert into offer_lines (offer_id, product, options, quantity, unit_price, total, product_id, product_name, list_unit_price, price_source, adjustments)
+                   values (${a.offerId}, ${l.product}, ${l.options}, ${l.quantity}, ${l.unitPrice}, ${toCents(l.quantity * l.unitPrice)},
+                           ${l.productId ?? null}, ${l.productName ?? null}, ${l.listUnitPrice ?? null}, ${l.source ?? null}, ${tx.json((l.adjustments ?? []) as never)})`;
         }
         if (a.supersedes) {
           await tx`update offers set status = 'renegotiated', updated_at = now() where id = ${a.supersedes}`;

@@ -28,10 +28,15 @@ export function createStageActivities({ sql }: ActivityDeps) {
           const [offer] = a.offerId
             ? await tx<{ id: string; total: string; currency: string }[]>`select id, total, currency from offers where id = ${a.offerId}`
             : await tx<{ id: string; total: string; currency: string }[]>`select id, total, currency from offers where lead_id = ${a.leadId} and status = 'accepted' order by version desc limit 1`;
-          const [order] = await tx<{ id: string }[]>`
+          const [order] = await tx<{ id: string; created: boolean }[]>`
             insert into orders (id, lead_id, offer_id, total, currency) values (${a.orderId ?? `ord-${randomUUID()}`}, ${a.leadId}, ${offer?.id ?? null}, ${offer?.total ?? 0}, ${offer?.currency ?? 'EUR'})
-            on conflict (lead_id) do update set lead_id = excluded.lead_id returning id`;
+            on conflict (lead_id) do update set lead_id = excluded.lead_id returning id, (xmax = 0) as created`;
           orderId = order!.id;
+          // The order keeps the accepted offer's lines as they were (product id and name included).
+          if (order!.created && offer) {
+            await tx`insert into order_lines (order_id, product, product_id, product_name, options, quantity, unit_price, total, price_source)
+                     select ${orderId}, product, product_id, product_name, options, quantity, unit_price, total, price_source from offer_lines where offer_id = ${offer.id} order by id`;
+          }
         }
         await tx`update leads set status = ${a.result}, stage = ${a.result}, node_id = ${a.nodeId}, lost_reason = ${a.result === 'lost' ? (a.reason ?? null) : null},
                  closed_at = coalesce(closed_at, now()), stage_entered_at = now(), next_deadline = null, updated_at = now() where id = ${a.leadId}`;

@@ -1,0 +1,176 @@
+/**
+ * Server-side quoting: a configuration (products, options, quantities, contract length) and a lead are checked
+ * against the configurator rule set of the price list (violations with the rule behind each) and priced from the
+ * list prices and the rule set's price adjustments (see engine/pricing/price.ts). The API's live quote, offer
+ * creation and the pipeline's configurator check all run `evaluateItems`, so they never disagree.
+ *
+ * @example
+ * ```ts
+ * const q = await quoteConfiguration(sql, { items: [{ productId: 'crm-suite', options: ['cloud'], quantity: 25 }], freeLines: [] }, { leadId });
+ * q.valid; q.lines[0].adjustments; q.total;
+ * ```
+ */
+import { priceItems, quoteTotals, segmentOf, type PricingItem, type PricingProblem } from '../engine/pricing/price';
+import type { Configuration, PricedLine, Quote, Violation } from '../engine/pricing/schemas';
+import { toCents } from '../engine/lead/bounds';
+import { checkConfiguration } from '../rules/decide/configure';
+import type { ConfigurationFacts } from '../rules/facts';
+import type { ConfiguratorRuleSet, RuleSetDocument } from '../rules/schema';
+import type { Sql } from './client';
+
+/** Input the client can fix: answered 422 naming `path`. */
+export class PricingError extends Error {
+  constructor(readonly path: string, message: string, readonly problems: PricingProblem[] = [{ path, message }]) {
+    super(message);
+  }
+}
+
+export interface LeadSegment { companySize?: number; industry?: string; country?: string }
+/** Contracts run a year unless the configuration says otherwise. */
+export const DEFAULT_CONTRACT_MONTHS = 12;
+
+export async function leadSegment(sql: Sql, leadId: string): Promise<LeadSegment | undefined> {
+  const [l] = await sql<{ company_size: number | null; industry: string | null; country: string | null }[]>`
+    select coalesce(l.company_size, a.company_size) as company_size, coalesce(l.industry, a.industry) as industry, l.country
+    from leads l left join accounts a on a.id = l.account_id where l.id = ${leadId}`;
+  if (!l) return undefined;
+  const s: LeadSegment = {};
+  if (l.company_size != null) s.companySize = l.company_size;
+  if (l.industry) s.industry = l.industry;
+  if (l.country) s.country = l.country;
+  return s;
+}
+
+export interface CheckedItem {
+  productId: string;
+  options: string[];
+  quantity: number;
+  listUnitPrice?: number;
+}
+
+/**
+ * The facts of each item (its product, options and quantity, the offer's products, the lead's segment) through the
+ * configurator rules: violations per item, and the matched price adjustments per item.
+ */
+export async function evaluateItems(doc: ConfiguratorRuleSet | null, items: readonly CheckedItem[], ctx: { contractMonths?: number; lead?: LeadSegment }) {
+  const products = [...new Set(items.map((i) => i.productId))];
+  const seats = new Map<string, number>();
+  for (const i of items) seats.set(i.productId, (seats.get(i.productId) ?? 0) + i.quantity);
+  const segment = segmentOf(ctx.lead?.companySize);
+  const violations: Violation[] = [];
+  const adjustments: PricingItem['adjustments'][] = [];
+  for (const [index, it] of items.entries()) {
+    if (!doc) {
+      adjustments.push([]);
+      continue;
+    }
+    const facts: ConfigurationFacts = {
+      product: it.productId, options: it.options, quantity: it.quantity, contractMonths: ctx.contractMonths ?? DEFAULT_CONTRACT_MONTHS,
+      products, totalQuantity: seats.get(it.productId) ?? it.quantity,
+    };
+    if (it.listUnitPrice !== undefined) facts.listPrice = it.listUnitPrice;
+    if (segment) facts.segment = segment;
+    if (ctx.lead?.companySize !== undefined) facts.companySize = ctx.lead.companySize;
+    if (ctx.lead?.industry) facts.industry = ctx.lead.industry;
+    if (ctx.lead?.country) facts.country = ctx.lead.country;
+    const r = await checkConfiguration(doc, facts);
+    violations.push(...r.violations.map((v) => ({ item: index, productId: it.productId, rule: v.rule, description: v.message })));
+    adjustments.push(r.adjustments.map((a) => ({ rule: a.rule, label: a.label, ...(a.percent !== undefined ? { percent: a.percent } : {}), ...(a.amount !== undefined ? { amount: a.amount } : {}) })));
+  }
+  return { violations, adjustments };
+}
+
+// The newest published version of each configurator rule set, kept while the version is unchanged: json-rules-engine
+// engines are cached per document object, so reusing the object reuses the built engine.
+const docs = new Map<string, { version: number; name: string; doc: ConfiguratorRuleSet }>();
+
+export async function publishedConfigurator(sql: Sql, id: string): Promise<{ id: string; version: number; name: string; doc: ConfiguratorRuleSet } | undefined> {
+  const [head] = await sql<{ version: number }[]>`select max(version) as version from rule_set_versions where rule_set_id = ${id}`;
+  if (!head?.version) return undefined;
+  const hit = docs.get(id);
+  if (hit && hit.version === head.version) return { id, ...hit };
+  const [row] = await sql<{ document: RuleSetDocument }[]>`select document from rule_set_versions where rule_set_id = ${id} and version = ${head.version}`;
+  if (!row || row.document.kind !== 'configurator') return undefined;
+  const entry = { version: head.version, name: row.document.name, doc: row.document };
+  docs.set(id, entry);
+  return { id, ...entry };
+}
+
+type ListRow = { id: string; name: string; currency: string; max_discount_pct: string; rule_set_id: string | null; valid: boolean; archived: boolean };
+
+async function priceListFor(sql: Sql, id: string | undefined): Promise<ListRow> {
+  const valid = sql`(valid_from is null or valid_from <= current_date) and (valid_to is null or valid_to >= current_date)`;
+  const [row] = id
+    ? await sql<ListRow[]>`select id, name, currency, max_discount_pct, rule_set_id, ${valid} as valid, archived from price_lists where id = ${id}`
+    : await sql<ListRow[]>`select id, name, currency, max_discount_pct, rule_set_id, true as valid, archived from price_lists
+                           where not archived and ${valid} order by valid_from desc nulls last, id limit 1`;
+  if (!row) throw new PricingError('configuration.priceListId', id ? `unknown price list "${id}"` : 'no price list is valid today; ops set one up under Catalog');
+  if (row.archived || !row.valid) throw new PricingError('configuration.priceListId', `price list "${row.id}" is ${row.archived ? 'archived' : 'not valid today'}`);
+  return row;
+}
+
+/**
+ * Checks and prices a configuration for a lead. Unknown products or options, archived ones and missing list prices
+ * throw `PricingError` naming the field; rule violations come back in `violations` (the quote is then not valid);
+ * a rep's discount or manual price below the price list's floor comes back in `problems`.
+ */
+export async function quoteConfiguration(sql: Sql, conf: Configuration, opts: { leadId?: string; lead?: LeadSegment }): Promise<Quote & { problems: PricingProblem[] }> {
+  const list = await priceListFor(sql, conf.priceListId);
+  const ids = [...new Set(conf.items.map((i) => i.productId))];
+  const rows = ids.length ? await sql<{ id: string; name: string; archived: boolean; option_code: string | null; option_name: string | null; option_archived: boolean | null; price: string | null }[]>`
+    select p.id, p.name, p.archived, o.code as option_code, o.name as option_name, o.archived as option_archived, i.unit_price as price
+    from products p
+    left join product_options o on o.product_id = p.id
+    left join price_list_items i on i.price_list_id = ${list.id} and i.product_id = p.id and i.option_code = coalesce(o.code, '')
+    where p.id in ${sql(ids)}
+    union all
+    select p.id, p.name, p.archived, null, null, null, i.unit_price from products p
+    left join price_list_items i on i.price_list_id = ${list.id} and i.product_id = p.id and i.option_code = ''
+    where p.id in ${sql(ids)}` : [];
+  const catalog = new Map<string, { name: string; archived: boolean; price: number | null; options: Map<string, { name: string; archived: boolean; price: number | null }> }>();
+  for (const r of rows) {
+    const p = catalog.get(r.id) ?? { name: r.name, archived: r.archived, price: null, options: new Map() };
+    if (r.option_code === null) p.price = r.price === null ? null : Number(r.price);
+    else p.options.set(r.option_code, { name: r.option_name!, archived: Boolean(r.option_archived), price: r.price === null ? null : Number(r.price) });
+    catalog.set(r.id, p);
+  }
+  const problems: PricingProblem[] = [];
+  const items: PricingItem[] = conf.items.map((it, i) => {
+    const p = catalog.get(it.productId);
+    const at = `configuration.items.${i}`;
+    if (!p) throw new PricingError(`${at}.productId`, `unknown product "${it.productId}"`);
+    if (p.archived) throw new PricingError(`${at}.productId`, `product "${it.productId}" is archived and can no longer be offered`);
+    if (p.price === null) throw new PricingError(`${at}.productId`, `product "${it.productId}" has no price on the price list "${list.id}"`);
+    let unit = p.price;
+    const options = it.options.map((code, j) => {
+      const o = p.options.get(code);
+      if (!o) throw new PricingError(`${at}.options.${j}`, `product "${it.productId}" has no option "${code}"`);
+      if (o.archived) throw new PricingError(`${at}.options.${j}`, `option "${code}" of "${it.productId}" is archived`);
+      if (o.price === null) throw new PricingError(`${at}.options.${j}`, `option "${code}" of "${it.productId}" has no price on the price list "${list.id}"`);
+      unit += o.price;
+      return { code, name: o.name };
+    });
+    const item: PricingItem = { productId: it.productId, productName: p.name, options, quantity: it.quantity, listUnitPrice: toCents(unit), adjustments: [] };
+    if (it.discountPct !== undefined) item.discountPct = it.discountPct;
+    if (it.unitPrice !== undefined) item.unitPrice = it.unitPrice;
+    return item;
+  });
+  const rs = list.rule_set_id ? await publishedConfigurator(sql, list.rule_set_id) : undefined;
+  const lead = opts.lead ?? (opts.leadId ? await leadSegment(sql, opts.leadId) : undefined);
+  const evaluated = await evaluateItems(rs?.doc ?? null, items.map((i) => ({ productId: i.productId, options: i.options.map((o) => o.code), quantity: i.quantity, listUnitPrice: i.listUnitPrice })),
+    { contractMonths: conf.contractMonths, lead });
+  items.forEach((it, i) => { it.adjustments = evaluated.adjustments[i]!; });
+  const priced = priceItems(items, { maxDiscountPct: Number(list.max_discount_pct) });
+  problems.push(...priced.problems);
+  const free: PricedLine[] = conf.freeLines.map((f) => {
+    const total = toCents(f.quantity * f.unitPrice);
+    return { item: null, source: 'free', product: f.name, productId: null, productName: f.name, options: [], optionNames: [], quantity: f.quantity, listUnitPrice: f.unitPrice, unitPrice: f.unitPrice, listTotal: total, total, adjustments: [] };
+  });
+  const lines = [...priced.lines, ...free];
+  return {
+    valid: evaluated.violations.length === 0, violations: evaluated.violations, lines, currency: list.currency, ...quoteTotals(lines),
+    priceList: { id: list.id, name: list.name, maxDiscountPct: Number(list.max_discount_pct) },
+    ruleSet: rs ? { id: rs.id, name: rs.name, version: rs.version } : null,
+    problems,
+  };
+}
