@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { Sql } from '../db/client';
+import type { ActivityCall, LeadContext } from '../sdk/protocol';
+import type { ActivityTypeInput } from '../db/activity-types';
 
 /**
- * Custom activities developers add to the palette. Register one with a typed input schema and a handler;
- * it appears as a "custom" node in the editor and runs on the worker like any other activity.
+ * Built-in custom activities: served by the main worker on the main task queue and registered at its start as
+ * activity types (source 'builtin') in the same table developers' workers register theirs in. Developers add
+ * activities in their own workers with the SDK (`sdk/`), not here.
  *
  * @example
  * registerCustomActivity({
@@ -20,7 +23,7 @@ export interface CustomActivity<I extends z.ZodType = z.ZodType, O extends z.Zod
   input: I;
   output: O;
   /** `key` is the idempotency key of this pipeline step; `sql` is the worker's database pool for the activity's own writes. */
-  run(input: z.output<I>, ctx: { leadId: string; key: string; lead: Record<string, unknown>; sql: Sql }): Promise<z.input<O>>;
+  run(input: z.output<I>, ctx: { leadId: string; key: string; lead: Record<string, unknown>; context?: LeadContext; sql: Sql }): Promise<z.input<O>>;
 }
 
 const registry = new Map<string, CustomActivity>();
@@ -34,7 +37,23 @@ export function getCustomActivity(name: string): CustomActivity | undefined {
   return registry.get(name);
 }
 
-/** What the palette shows: name, label, and JSON schemas of input and output. */
-export function customActivityRegistry(): { name: string; label: string; description?: string; input: unknown; output: unknown }[] {
-  return [...registry.values()].map((a) => ({ name: a.name, label: a.label, description: a.description, input: z.toJSONSchema(a.input), output: z.toJSONSchema(a.output) }));
+/** The built-in activities as activity types on the main worker's task queue. */
+export function builtinActivityTypes(taskQueue: string): ActivityTypeInput[] {
+  return [...registry.values()].map((a) => ({
+    name: a.name, version: 1, label: a.label, description: a.description, taskQueue,
+    inputSchema: z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    outputSchema: z.toJSONSchema(a.output, { unrepresentable: 'any' }) as Record<string, unknown>,
+    startToCloseTimeoutMs: 30_000,
+    retry: { initialIntervalMs: 500, backoffCoefficient: 2, maximumIntervalMs: 30_000, maximumAttempts: 0 },
+  }));
+}
+
+/** Temporal activity functions for the built-ins, named like their types, taking the call every custom activity gets. */
+export function builtinActivityFunctions(sql: Sql, fail: (message: string, type: string) => Error): Record<string, (call: ActivityCall) => Promise<unknown>> {
+  return Object.fromEntries([...registry.values()].map((a) => [a.name, async (call: ActivityCall) => {
+    const input = a.input.safeParse(call.input);
+    if (!input.success) throw fail(`${a.name}: ${input.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`, 'InvalidInput');
+    const [lead] = await sql<Record<string, unknown>[]>`select * from leads where id = ${call.lead.id}`;
+    return a.output.parse(await a.run(input.data, { leadId: call.lead.id, key: call.key, lead: lead ?? {}, context: call.lead, sql }));
+  }]));
 }

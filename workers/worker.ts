@@ -1,8 +1,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/activity';
+import { BUILTIN_OWNER, registerActivityTypes } from '../db/activity-types';
 import { createActivities } from './activities';
+import './custom/index';
 import type { ActivityDeps } from './deps';
+import { builtinActivityFunctions, builtinActivityTypes } from './registry';
 
 export const workflowsPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'engine', 'workflows.ts');
 
@@ -30,12 +34,18 @@ export interface LeadflowWorkerOptions {
  * @example const worker = await createLeadflowWorker({ connection, namespace: 'default', taskQueue: 'leadflow', deps });
  */
 export async function createLeadflowWorker(opts: LeadflowWorkerOptions): Promise<Worker> {
+  // The built-in custom activities are activity types like any developer's: the palette reads them from the table.
+  await registerActivityTypes(opts.deps.sql, { owner: BUILTIN_OWNER, keyId: null, source: 'builtin' }, builtinActivityTypes(opts.taskQueue));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
-    activities: { ...createActivities(opts.deps), ...opts.extraActivities },
+    activities: {
+      ...builtinActivityFunctions(opts.deps.sql, (message, type) => ApplicationFailure.nonRetryable(message, type)),
+      ...createActivities(opts.deps),
+      ...opts.extraActivities,
+    },
     // Running activities get 5 s to finish after a shutdown request, then are cancelled; if one ignores the
     // cancellation the worker gives up at 8 s, so a Ctrl-C or SIGTERM always stops it within 10 s.
     shutdownGraceTime: '5 seconds',

@@ -46,7 +46,14 @@ export const teamCreateSchema = z.object({
 }).strict();
 export const teamPatchSchema = z.object(teamFields).partial().strict();
 
-export const apiKeyCreateSchema = z.object({ name: z.string().trim().min(1, 'is required').max(200) }).strict();
+/** Scopes a key may carry: lead capture (partners, the default) or registering activity types (developers' workers). */
+export const apiKeyScopeSchema = z.enum(['lead:capture', 'activity:register']);
+export const apiKeyCreateSchema = z.object({
+  name: z.string().trim().min(1, 'is required').max(200),
+  scopes: z.array(apiKeyScopeSchema).min(1).max(2).optional(),
+  /** For developer keys: the team the key registers activity types for (default: the key's name). */
+  owner: z.string().trim().min(1).max(80).optional(),
+}).strict();
 
 export const constantCategories = ['visit_type', 'visit_status', 'loss_reason', 'rejection_reason', 'disqualify_reason', 'product_interest', 'account_class'] as const;
 export const constantCategorySchema = z.enum(constantCategories);

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError } from '../errors';
-import { LEAD_CAPTURE_SCOPE, verifyApiKey } from './api-keys';
+import { ACTIVITY_REGISTER_SCOPE, LEAD_CAPTURE_SCOPE, verifyApiKey, verifyDeveloperKey } from './api-keys';
 import { SESSION_COOKIE, findSession, type SessionUser } from './sessions';
 import { sameSecret } from './tokens';
 import type { Access } from './types';
@@ -41,6 +41,18 @@ async function authenticatePartner(app: FastifyInstance, request: FastifyRequest
   const keyId = await verifyApiKey(app.sql, key, LEAD_CAPTURE_SCOPE, app.config.PARTNER_API_KEY);
   if (!keyId) throw new DomainError('unauthorized', 'invalid or revoked API key');
   request.partnerKeyId = keyId;
+}
+
+/** Reads `x-api-key` for activity-worker routes: a key without the developer scope is refused naming it. */
+async function authenticateDeveloper(app: FastifyInstance, request: FastifyRequest) {
+  const key = request.headers['x-api-key'];
+  if (typeof key !== 'string' || !key) throw new DomainError('unauthorized', 'a developer API key is required (x-api-key header)');
+  const found = await verifyDeveloperKey(app.sql, key);
+  if ('refused' in found) {
+    if (found.refused === 'unknown') throw new DomainError('unauthorized', 'invalid or revoked API key');
+    throw new DomainError('forbidden', `this API key lacks the "${ACTIVITY_REGISTER_SCOPE}" scope (an admin creates developer keys with it)`);
+  }
+  request.developerKey = found;
 }
 
 /**
@@ -83,6 +95,7 @@ export const authPlugin = fp(
     if (!app.hasPlugin('@fastify/cookie')) await app.register(cookie);
     app.decorateRequest('user', undefined);
     app.decorateRequest('partnerKeyId', undefined);
+    app.decorateRequest('developerKey', undefined);
     app.decorateRequest('session', undefined);
     app.decorate('routeAccess', [] as RouteAccess[]);
 
@@ -111,7 +124,9 @@ export const authPlugin = fp(
       if (!access || access === 'public') return;
       const check = access === 'partner'
         ? (request: FastifyRequest) => authenticatePartner(app, request)
-        : (request: FastifyRequest) => authenticateUser(app, request, access);
+        : access === 'developer'
+          ? (request: FastifyRequest) => authenticateDeveloper(app, request)
+          : (request: FastifyRequest) => authenticateUser(app, request, access);
       const hook = async (request: FastifyRequest, _reply: FastifyReply) => check(request);
       route.onRequest = [...(route.onRequest ? [route.onRequest].flat() : []), hook];
     });

@@ -17,9 +17,10 @@ export interface AuthUser {
  * when a route has none, so a new route can never be public by accident.
  * - 'public': anyone (web form, health, sign-in)
  * - 'partner': a partner API key with the lead-capture scope
+ * - 'developer': an API key with the activity-register scope (activity workers registering what they serve)
  * - { roles }: a signed-in user with one of these roles (admin is always allowed)
  */
-export type Access = 'public' | 'partner' | { roles: Role[] };
+export type Access = 'public' | 'partner' | 'developer' | { roles: Role[] };
 
 export const anyUser: Access = { roles: ['rep', 'manager', 'ops', 'admin'] };
 export const opsOnly: Access = { roles: ['ops', 'admin'] };
@@ -33,5 +34,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     user?: AuthUser;
     partnerKeyId?: string;
+    /** The developer key of an activity worker, and the owner it registers activity types for. */
+    developerKey?: { id: string; owner: string };
   }
 }

@@ -53,6 +53,15 @@ export const paletteItemSchema = z.object({
   description: z.string().optional(),
   /** For custom items: JSON schema of the activity input (the form for `config.input`). */
   inputSchema: jsonObject.optional(),
+  /** For custom items: the activity type's version, output schema and the decision facts its output offers. */
+  version: z.number().int().optional(),
+  outputSchema: jsonObject.optional(),
+  outputFacts: z.array(z.object({ name: z.string(), type: z.enum(['number', 'string', 'boolean', 'string[]']), label: z.string(), values: z.array(z.string()).optional() })).optional(),
+  /** For custom items: who serves the type, on which task queue, and whether its worker is online (heartbeat). */
+  source: z.enum(['builtin', 'developer']).optional(),
+  taskQueue: z.string().optional(),
+  online: z.boolean().optional(),
+  lastSeenAt: z.string().nullable().optional(),
 });
 
 export const diffSchema = z.object({

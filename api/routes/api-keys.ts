@@ -29,12 +29,12 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/api-keys', {
     config: { access: adminOnly },
     schema: {
-      tags: ['api keys'], summary: 'Create a partner key for lead capture; the key is in this response only',
+      tags: ['api keys'], summary: 'Create a key (partner: lead:capture, the default; developer: activity:register); the key is in this response only',
       body: apiKeyCreateSchema,
       response: { 201: apiKeySchema.extend({ key: z.string() }) },
     },
   }, async (req, reply) => {
-    const { row, key } = await createApiKey(app.sql, req.body.name, req.user!.id);
+    const { row, key } = await createApiKey(app.sql, req.body.name, req.user!.id, { scopes: req.body.scopes, owner: req.body.owner });
     await audit(app.sql, { actorId: req.user!.id, action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name: row.name, prefix: row.prefix, scopes: row.scopes } });
     return reply.status(201).send({ ...toView(row), key });
   });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { accountRoutes } from './accounts';
+import { activityTypeRoutes } from './activity-types';
 import { apiKeyRoutes } from './api-keys';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
@@ -24,4 +25,4 @@ import { userRoutes } from './users';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes, activityTypeRoutes];

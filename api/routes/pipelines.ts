@@ -13,7 +13,7 @@ import { collectPublishProblems } from '../../db/pipeline-checks';
 import { audit } from '../auth/audit';
 import { anyUser, opsOnly } from '../auth/types';
 import { DomainError, notFound } from '../errors';
-import { listCustomActivities } from '../pipelines/custom-activities';
+import { listActivityTypes, outputFacts, withCustomNodeChecks } from '../../db/activity-types';
 import { diffPipelines, type DiffableDocument } from '../pipelines/diff';
 import { forgetEntryRules } from '../pipelines/entry';
 import {
@@ -44,7 +44,7 @@ const paletteDefaults: Record<string, Record<string, unknown>> = {
 async function validateDraft(app: FastifyInstance, draft: unknown): Promise<PipelineProblem[]> {
   const result = validatePipeline(draft);
   if (!result.ok) return result.problems;
-  return collectPublishProblems(app.sql, result.doc);
+  return withCustomNodeChecks(app.sql, result.doc, await collectPublishProblems(app.sql, result.doc));
 }
 
 /** Counts of the leads the viewer may see (the same scope as the lists behind them), so a count and its list agree. */
@@ -99,10 +99,13 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
         configSchema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>, defaults,
       };
     });
-    const custom = listCustomActivities().map((a) => ({
-      type: 'custom' as const, label: a.label, description: a.description, kind: 'custom' as const, activity: a.name, branches: ['next'], dynamicBranches: false,
-      configSchema: z.toJSONSchema(nodeConfigSchemas.custom, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
-      defaults: { activity: a.name, input: {} }, ...(a.inputSchema ? { inputSchema: a.inputSchema } : {}),
+    // Activity types are data: registered by the workers that serve them (built-in ones by the main worker).
+    const configSchema = z.toJSONSchema(nodeConfigSchemas.custom, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const custom = (await listActivityTypes(app.sql)).map((a) => ({
+      type: 'custom' as const, label: a.label, ...(a.description ? { description: a.description } : {}), kind: 'custom' as const, activity: a.name, version: a.version,
+      branches: ['next'], dynamicBranches: false, configSchema, defaults: { activity: a.name, version: a.version, input: {} },
+      inputSchema: a.inputSchema, outputSchema: a.outputSchema, outputFacts: outputFacts(a.name, a.outputSchema),
+      source: a.source, taskQueue: a.taskQueue, online: a.online, lastSeenAt: a.lastSeenAt?.toISOString() ?? null,
     }));
     return { items: [...builtins, ...custom] };
   });
@@ -185,7 +188,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
       draft = { ...(p.draft as object), id };
     }
     const result = validatePipeline(draft);
-    const problems = result.ok ? await collectPublishProblems(app.sql, result.doc) : result.problems;
+    const problems = result.ok ? await withCustomNodeChecks(app.sql, result.doc, await collectPublishProblems(app.sql, result.doc)) : result.problems;
     if (!result.ok || problems.length) {
       throw new DomainError('unprocessable', `the pipeline has ${problems.length} problem(s); nothing was published`, problems);
     }

@@ -94,6 +94,8 @@ export interface LeadSnapshot {
   reminders?: ScheduledReminder[];
   /** Set while the lead waits unassigned and is routed again (patch `reroute-unassigned`); carried over continue-as-new. */
   rerouting?: Rerouting | null;
+  /** Output of the latest run of each custom activity, by activity name (patch `activity-task-queues`): decision facts `custom.<name>.<field>`. */
+  customOutputs?: Record<string, Record<string, unknown>>;
   /** Answers to the latest move requests (patch `move-version`), so a repeated moveId gets the same answer. */
   moves?: MoveResult[];
 }

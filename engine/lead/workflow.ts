@@ -3,6 +3,7 @@ import {
   allHandlersFinished, TemporalFailure,
 } from '@temporalio/workflow';
 import type { Activities } from '../../workers/activities';
+import type { ActivityCall } from '../../sdk/protocol';
 import { edgeFrom } from '../pipeline/outputs';
 import type { NodeOf, PipelineDocument, PipelineNode } from '../pipeline/schema';
 import * as msg from './messages';
@@ -474,7 +475,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
         break;
       }
       case 'decision': {
-        const r = await db.decide({ leadId, nodeId: node.id, branches: node.config.branches, ruleSetId: node.config.ruleSetId });
+        const r = await db.decide({ leadId, nodeId: node.id, branches: node.config.branches, ruleSetId: node.config.ruleSetId, custom: s.customOutputs });
         s.nodeId = next(node, r.branch);
         break;
       }
@@ -512,7 +513,12 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
         break;
       }
       case 'custom': {
-        await acts.runCustomActivity({ leadId, nodeId: node.id, activity: node.config.activity, input: node.config.input, key: `${leadId}:${node.id}:${occ}` });
+        const key = `${leadId}:${node.id}:${occ}`;
+        if (patched('activity-task-queues')) {
+          s.customOutputs = { ...s.customOutputs, ...(await runActivityType(node, key)) };
+        } else {
+          await acts.runCustomActivity({ leadId, nodeId: node.id, activity: node.config.activity, input: node.config.input, key });
+        }
         s.nodeId = next(node);
         break;
       }
@@ -533,6 +539,27 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
   }
   await condition(allHandlersFinished);
   return outcome!;
+
+  /**
+   * A custom node: the activity type it names runs on that type's task queue with the type's timeout and retries.
+   * No schedule-to-start timeout: while the type's worker is offline the task waits in its queue (the lead shows
+   * "waiting for worker") and runs when the worker is back. Returns the output by activity name (decision facts).
+   */
+  async function runActivityType(node: NodeOf<'custom'>, key: string): Promise<Record<string, Record<string, unknown>>> {
+    const config = node.config;
+    const t = await db.resolveActivityType({ leadId, nodeId: node.id, activity: config.activity, version: config.version, input: config.input });
+    const remote = proxyActivities<Record<string, (call: ActivityCall) => Promise<unknown>>>({
+      taskQueue: t.taskQueue,
+      startToCloseTimeout: t.startToCloseMs,
+      retry: {
+        initialInterval: t.retry.initialIntervalMs, backoffCoefficient: t.retry.backoffCoefficient, maximumInterval: t.retry.maximumIntervalMs,
+        ...(t.retry.maximumAttempts ? { maximumAttempts: t.retry.maximumAttempts } : {}), nonRetryableErrorTypes: ['InvalidInput', 'InvalidOutput'],
+      },
+    });
+    const output = await remote[t.name]!({ input: config.input, key, lead: t.lead, nodeId: node.id });
+    const recorded = await db.recordActivityOutput({ leadId, nodeId: node.id, activity: t.name, version: t.version, key, input: config.input, output });
+    return { [t.name]: recorded };
+  }
 
   /** Waits for what the node waits for; returns the branch to leave by, or null when the lead is being closed. */
   async function waitFor(node: NodeOf<'wait'>): Promise<string | null> {

@@ -31,7 +31,12 @@ export const nodeConfigSchemas = {
     assignee: z.enum(['owner', 'manager']).default('owner'),
   }).describe('Create a task for a rep'),
   configurator_check: z.object({ ruleSetId: z.string().min(1) }).describe('Check the latest offer against configurator rules'),
-  custom: z.object({ activity: z.string().min(1), input: z.record(z.string(), z.unknown()).default({}) }).describe('A developer-registered activity'),
+  custom: z.object({
+    activity: z.string().min(1),
+    /** Version of the activity type; without one the newest version that is not retired runs. */
+    version: z.number().int().positive().optional(),
+    input: z.record(z.string(), z.unknown()).default({}),
+  }).describe('A developer-registered activity'),
   end_won: z.object({}).describe('Won: an order is created'),
   end_lost: z.object({ reason: z.string().optional() }).describe('Lost, with a reason'),
 } as const;

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { flattenOutputs } from '../../db/activity-types';
 import { leadFactsFor } from '../../db/lead-facts';
 import { checkConfiguration } from '../../rules/decide/configure';
 import { evaluateRules } from '../../rules/decide/evaluate';
@@ -52,8 +53,9 @@ export function createScoreActivities({ sql }: ActivityDeps) {
     },
 
     /** A decision node: the first branch whose conditions match, else "default". */
-    async decide(a: { leadId: string; nodeId: string; branches: Branch[]; ruleSetId?: string }): Promise<{ branch: string }> {
-      const facts = await factsOrFail(sql, a.leadId);
+    async decide(a: { leadId: string; nodeId: string; branches: Branch[]; ruleSetId?: string; custom?: Record<string, Record<string, unknown>> }): Promise<{ branch: string }> {
+      // Outputs of the custom activities the lead ran so far join the lead's facts as `custom.<activity>.<field>`.
+      const facts = { ...(await factsOrFail(sql, a.leadId)), ...flattenOutputs(a.custom) };
       let branch = 'default';
       let matched: unknown[] = [];
       const doc = decisionDoc(a.nodeId, a.branches);
