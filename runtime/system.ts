@@ -73,6 +73,21 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     const applied = await migrate(db.sql, { singleConnection: db.embedded });
     if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
 
+    // What every installation needs to capture a lead: constants, the default rule sets and pipeline (once); then the
+    // demo data on first start. Written while the Temporal dev server starts (another process), awaited before the worker.
+    const withDemo = parts.demo && config.DEMO_DATA;
+    const prepared = (async () => {
+      await ensureConstants(db.sql);
+      await ensureDefaultRuleSets(db.sql);
+      await ensureDefaultPipeline(db.sql);
+      if (!withDemo) return undefined;
+      const seededNow = await loadDemoData(db.sql);
+      const history = await loadDemoHistory(db.sql);
+      if (history.leads) log(`demo history loaded: ${history.leads} closed leads in ${((history.ms ?? 0) / 1000).toFixed(1)} s`);
+      return seededNow;
+    })();
+    prepared.catch(() => undefined); // awaited below; a failed dev server start must not leave it unhandled
+
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | undefined;
     if (!temporalAddress && devServer) {
@@ -84,13 +99,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     }
     if (!temporalAddress) throw new Error('TEMPORAL_ADDRESS: must be set for this entry point (it runs against an existing cluster)');
 
-    // What every installation needs to capture a lead: constants, the default rule sets and pipeline (once).
-    await ensureConstants(db.sql);
-    await ensureDefaultRuleSets(db.sql);
-    await ensureDefaultPipeline(db.sql);
-    let seeded: RunningSystem['seeded'];
-    if (parts.demo && config.DEMO_DATA) seeded = await loadDemoData(db.sql);
-    if (parts.demo && config.DEMO_DATA) await loadDemoHistory(db.sql);
+    const seeded: RunningSystem['seeded'] = await prepared;
 
     const appUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
 
@@ -129,7 +138,19 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
       const a = app;
       teardown.add('API', () => a.close());
       await app.listen({ port: config.PORT, host: config.HOST });
-      if (seeded?.created) log(`demo leads captured: ${await captureDemoLeads(app, log)}`);
+      if (seeded?.created) {
+        // The open demo leads are real workflows: captured and worked in the background, so start-up does not wait for them.
+        const started = Date.now();
+        let stopping = false;
+        const demoLeads = captureDemoLeads(app, log, { stopped: () => stopping })
+          .then((n) => log(`demo leads ready: ${n} live workflows worked into their stages in ${((Date.now() - started) / 1000).toFixed(1)} s`))
+          .catch((err) => log(`demo leads: ${(err as Error).message}`));
+        teardown.add('demo leads', async () => {
+          stopping = true;
+          await demoLeads;
+        });
+        log('demo leads: capturing and working the open demo leads in the background …');
+      }
     }
 
     return {
