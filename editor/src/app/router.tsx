@@ -37,6 +37,7 @@ const TeamsPage = lazy(() => import('../features/admin/components/TeamsPage').th
 const ApiKeysPage = lazy(() => import('../features/admin/components/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
 const ConstantsPage = lazy(() => import('../features/admin/components/ConstantsPage').then((m) => ({ default: m.ConstantsPage })));
 const MailPage = lazy(() => import('../features/admin/components/MailPage').then((m) => ({ default: m.MailPage })));
+const TemplatesPage = lazy(() => import('../features/admin/components/TemplatesPage').then((m) => ({ default: m.TemplatesPage })));
 const AuditPage = lazy(() => import('../features/admin/components/AuditPage').then((m) => ({ default: m.AuditPage })));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const BoardPage = lazy(() => import('../features/board/components/BoardPage').then((m) => ({ default: m.BoardPage })));
@@ -103,6 +104,7 @@ export const routes: RouteObject[] = [
           { path: 'api-keys', element: <ApiKeysPage /> },
           { path: 'constants', element: <ConstantsPage /> },
           { path: 'mail', element: <MailPage /> },
+          { path: 'templates', element: <TemplatesPage /> },
           { path: 'audit', element: <AuditPage /> },
         ],
       },

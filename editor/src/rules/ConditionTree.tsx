@@ -3,6 +3,7 @@ import { IconX } from '@tabler/icons-react';
 import { isLeaf, type Condition, type LeafCondition } from '../../../rules/schema';
 import { appendChild, defaultValue, pathString, problemsAt, replaceAt, switchGroup, type CondPath } from '../../model';
 import type { FactCatalog, FactView, OperatorView } from './types';
+import { opWords } from './words';
 
 interface TreeProps {
   root: Condition;
@@ -114,7 +115,7 @@ function Leaf({ cond, catalog, problems, readOnly, onChange, onRemove }: {
         </NativeSelect>
         <NativeSelect size="xs" w={190} value={cond.operator} disabled={readOnly} onChange={(e) => pickOp(e.currentTarget.value)} aria-label="operator">
           {!op && <option value={cond.operator}>{cond.operator} (does not fit)</option>}
-          {ops.map((o) => <option key={o.name} value={o.name} title={o.label}>{o.name}</option>)}
+          {ops.map((o) => <option key={o.name} value={o.name} title={o.name}>{opWords(o.name, o.label)}</option>)}
         </NativeSelect>
         <ValueInput fact={fact} op={op} value={cond.value} readOnly={readOnly} onChange={(value) => onChange({ ...cond, value: value as LeafCondition['value'] })} />
         {!readOnly && onRemove && <RemoveButton onClick={onRemove} label="remove condition" />}
@@ -126,7 +127,7 @@ function Leaf({ cond, catalog, problems, readOnly, onChange, onRemove }: {
 
 const num = (v: number | string) => (v === '' ? null : Number(v));
 
-function ValueInput({ fact, op, value, readOnly, onChange }: { fact?: FactView; op?: OperatorView; value: unknown; readOnly?: boolean; onChange(v: unknown): void }) {
+export function ValueInput({ fact, op, value, readOnly, onChange }: { fact?: FactView; op?: OperatorView; value: unknown; readOnly?: boolean; onChange(v: unknown): void }) {
   const type = fact?.type ?? 'string';
   const vt = op?.valueType ?? 'same';
   const isNum = type === 'number' || vt === 'days';

@@ -1,5 +1,6 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Loader, NumberInput, Paper, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { IconPlus } from '@tabler/icons-react';
+import { ActionIcon, Alert, Anchor, Badge, Button, Card, Group, Loader, NumberInput, Paper, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { IconChevronDown, IconChevronRight, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { factCatalogView } from '../../../rules/catalog-view';
@@ -9,10 +10,15 @@ import { api, ApiError, type ApiProblem } from '../lib/api';
 import { refreshRuleSets } from '../lib/rule-sets';
 import { useSession } from '../lib/session';
 import { ConditionTree, newLeaf } from './ConditionTree';
+import { DecisionTable } from './DecisionTable';
 import { KindBadge } from './KindBadge';
 import { OutcomeEditor } from './OutcomeEditor';
+import { PublishDialog } from './PublishDialog';
+import { RuleSetVersions } from './RuleSetVersions';
 import { SimulatePanel } from './SimulatePanel';
 import type { EditableRule, EditableRuleSet, FactCatalog } from './types';
+import { conditionWords } from './words';
+import type { Condition } from '../../../rules/schema';
 
 interface Detail { id: string; name: string; kind: EditableRuleSet['kind']; draft: EditableRuleSet; versions: { version: number; note: string; publishedAt: string }[] }
 const storage = () => window.localStorage;
@@ -31,7 +37,12 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
   // `?simulateLead=<leadId>` (from a lead's timeline) opens the simulator with that lead.
   const [params] = useSearchParams();
   const simulateLead = params.get('simulateLead') ?? undefined;
-  const [tab, setTab] = useState<'rules' | 'json' | 'simulate'>(simulateLead ? 'simulate' : 'rules');
+  const [tab, setTab] = useState<'rules' | 'table' | 'versions' | 'json' | 'simulate'>(simulateLead ? 'simulate' : params.get('view') === 'table' ? 'table' : 'rules');
+  const [search, setSearch] = useState('');
+  // Cards are open or closed per rule; with many rules they start closed so the page stays short.
+  const [open, setOpen] = useState<Record<number, boolean>>({});
+  const [publishing, setPublishing] = useState(false);
+  const qc = useQueryClient();
   const [dirty, setDirty] = useState(false);
   const [loadError, setLoadError] = useState<string>();
 
@@ -87,18 +98,28 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
       return false;
     }
   };
+  /** Saves the draft, then asks for confirmation with the backtest of the saved draft. */
   const publish = async () => {
-    if (!(await save())) return;
+    if (await save()) setPublishing(true);
+  };
+  const confirmPublish = async (note: string) => {
     try {
-      const r = await api<{ version: number }>(`${base}/publish`, { method: 'POST', body: { note: '' } });
+      const r = await api<{ version: number }>(`${base}/publish`, { method: 'POST', body: { note } });
       refreshRuleSets();
+      setPublishing(false);
       setStatus({ kind: 'published', text: `Published version ${r.version}` });
       setDetail(await api<Detail>(base));
+      await qc.invalidateQueries({ queryKey: ['rule-sets', ruleSetId] });
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, String(err));
       setServerProblems(e.problems);
       setStatus({ kind: 'error', text: `Publish refused: ${e.message}` });
+      throw e;
     }
+  };
+  const reloadDetail = async () => {
+    setDetail(await api<Detail>(base));
+    setStatus({ kind: 'published', text: 'Rolled back: the earlier rules are live again as a new version' });
   };
 
   if (loadError) return <div className="page"><Alert color="red" title="The rule set could not be loaded">{loadError}</Alert></div>;
@@ -108,6 +129,20 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
   const addRule = () => update({ ...doc, rules: [...doc.rules, { name: `Rule ${doc.rules.length + 1}`, priority: 1, conditions: { all: [newLeaf(catalog)] }, event: defaultEvent(doc.kind) }] });
   const grades = ((doc.settings?.grades ?? { A: 60, B: 30 }) as { A: number; B: number });
   const setNum = (v: number | string) => (v === '' ? undefined : Number(v));
+  const needle = search.trim().toLowerCase();
+  const matches = (r: EditableRule) => !needle || r.name.toLowerCase().includes(needle) || conditionWords(r.conditions as Condition, catalog).toLowerCase().includes(needle);
+  const problemRules = new Set(problems.map((p) => /^rules\[(\d+)\]/.exec(p.path)?.[1]).filter((x): x is string => !!x).map(Number));
+  const isOpen = (i: number) => open[i] ?? (doc.rules.length <= 5 || problemRules.has(i));
+  const setAllOpen = (v: boolean) => setOpen(Object.fromEntries(doc.rules.map((_, i) => [i, v])));
+  const shown = doc.rules.filter(matches).length;
+  const toolbar = (
+    <Group gap="xs">
+      <TextInput size="xs" w={260} leftSection={<IconSearch size={14} />} placeholder="Search rules by name or fact" aria-label="search rules" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
+      {needle && <Text size="xs" c="dimmed">{shown} of {doc.rules.length} rules</Text>}
+      {tab === 'rules' && <Button size="compact-xs" variant="subtle" onClick={() => setAllOpen(false)}>Collapse all</Button>}
+      {tab === 'rules' && <Button size="compact-xs" variant="subtle" onClick={() => setAllOpen(true)}>Expand all</Button>}
+    </Group>
+  );
   const tabButton = (id: typeof tab, label: string) => (
     <Button variant={tab === id ? 'light' : 'subtle'} color={tab === id ? undefined : 'gray'} onClick={() => setTab(id)} aria-pressed={tab === id}>{label}</Button>
   );
@@ -131,6 +166,8 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
       </Paper>
       <Group gap={4} mb="md">
         {tabButton('rules', `Rules (${doc.rules.length})`)}
+        {doc.kind === 'scoring' && tabButton('table', 'Decision table')}
+        {tabButton('versions', `Versions (${detail.versions.length})`)}
         {tabButton('json', 'JSON')}
         {tabButton('simulate', 'Simulate & backtest')}
         {problems.length > 0 && <Badge color="red" variant="light" ml="sm" data-testid="rule-problem-count">{problems.length} problem(s)</Badge>}
@@ -148,12 +185,36 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
             </Card>
           )}
           {problems.filter((p) => !/^rules\[/.test(p.path)).map((p) => <Alert key={p.path + p.message} color="red" py={6}>{p.path}: {p.message}</Alert>)}
+          {toolbar}
           {doc.rules.map((rule, i) => {
+            if (!matches(rule)) return null;
             const rp = ['rules', i];
             const nameProblems = problems.filter((p) => p.path === pathString([...rp, 'name']));
+            const expanded = isOpen(i);
+            const toggle = (
+              <ActionIcon variant="subtle" color="gray" mt={expanded ? 6 : 0} aria-label={`${expanded ? 'collapse' : 'expand'} ${rule.name}`} aria-expanded={expanded}
+                onClick={() => setOpen({ ...open, [i]: !expanded })}>
+                {expanded ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}
+              </ActionIcon>
+            );
+            if (!expanded) {
+              const points = (rule.event.params as { points?: unknown }).points;
+              return (
+                <Card key={i} withBorder radius="md" padding={6} data-testid={`rule-${i}`} data-collapsed>
+                  <Group gap="xs" wrap="nowrap">
+                    {toggle}
+                    <Text fw={600} size="sm" style={{ whiteSpace: 'nowrap', cursor: 'pointer' }} onClick={() => setOpen({ ...open, [i]: true })}>{rule.name}</Text>
+                    <Text size="xs" c="dimmed" lineClamp={1} style={{ flex: 1, minWidth: 0 }}>{conditionWords(rule.conditions as Condition, catalog)}</Text>
+                    {typeof points === 'number' && <Badge variant="light" size="sm">{points > 0 ? '+' : ''}{points} pts</Badge>}
+                    {problemRules.has(i) && <Badge color="red" size="sm" variant="light">problem</Badge>}
+                  </Group>
+                </Card>
+              );
+            }
             return (
               <Card key={i} withBorder radius="md" padding="md" data-testid={`rule-${i}`}>
                 <Group gap="sm" wrap="nowrap" align="flex-start">
+                  {toggle}
                   <TextInput className="grow" variant="filled" styles={{ input: { fontWeight: 600 } }} aria-label="rule name" value={rule.name} disabled={!canEdit}
                     error={nameProblems.map((p) => p.message).join('; ') || undefined} onChange={(e) => setRule(i, { ...rule, name: e.currentTarget.value })} />
                   <NumberInput w={120} aria-label="priority" leftSection={<Text size="xs" c="dimmed">prio</Text>} leftSectionWidth={40} value={rule.priority ?? 1} disabled={!canEdit}
@@ -170,6 +231,16 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
           {canEdit && <Button variant="light" leftSection={<IconPlus size={16} />} onClick={addRule} data-testid="add-rule" style={{ alignSelf: 'flex-start' }}>Add rule</Button>}
         </Stack>
       )}
+      {tab === 'table' && (
+        <Stack gap="sm">
+          {toolbar}
+          <DecisionTable doc={doc} catalog={catalog} readOnly={!canEdit} filter={matches} problemRules={problemRules} onChange={update}
+            onOpenCard={(i) => { setOpen({ ...open, [i]: true }); setTab('rules'); }} />
+          {canEdit && <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={addRule} style={{ alignSelf: 'flex-start' }}>Add rule</Button>}
+        </Stack>
+      )}
+      {tab === 'versions' && <RuleSetVersions ruleSetId={ruleSetId} catalog={catalog} canEdit={canEdit} onPublished={() => void reloadDetail()} />}
+      <PublishDialog ruleSetId={ruleSetId} kind={doc.kind} nextVersion={(detail.versions[0]?.version ?? 0) + 1} opened={publishing} onClose={() => setPublishing(false)} onConfirm={confirmPublish} />
       {tab === 'json' && <JsonView doc={doc} readOnly={!canEdit} onChange={update} />}
       {tab === 'simulate' && <SimulatePanel ruleSetId={ruleSetId} kind={doc.kind} dirty={dirty} canBacktest={canEdit} initialLeadId={simulateLead} />}
     </div>
