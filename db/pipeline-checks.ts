@@ -44,8 +44,6 @@ async function templateNames(sql: Sql): Promise<Set<string>> {
   return names;
 }
 
-const label = (node: { id: string; label?: string }) => `"${node.label ?? node.id}"`;
-
 /**
  * The checks a pipeline needs the database for, on a document whose graph is already valid: the rule sets its
  * nodes name (exist, are published, have the kind the node needs), the conditions of decision branches (facts
@@ -58,7 +56,7 @@ export async function collectPublishProblems(sql: Sql, doc: PipelineDocument): P
   const [sets, mailTemplates] = await Promise.all([ruleSets(sql), templateNames(sql)]);
   const problems: PipelineProblem[] = [];
   doc.nodes.forEach((node, i) => {
-    const at = (field: string, message: string) => problems.push({ path: `nodes[${i}].config.${field}`, nodeId: node.id, message: `${label(node)}: ${message}` });
+    const at = (field: string, message: string) => problems.push({ path: `nodes[${i}].config.${field}`, nodeId: node.id, message });
     const config = node.config as Record<string, unknown>;
 
     for (const [field, kinds] of Object.entries(expectedKinds[node.type] ?? {})) {

@@ -43,12 +43,12 @@ export function stageOrder(doc: Pick<DraftDocument, 'nodes' | 'edges'>): string[
  * Stage counts in pipeline order, every stage of the pipeline listed (0 when empty); stages the pipeline does not
  * have (leads still on an older version) follow in their own order.
  */
-export function stagesInOrder<C extends { stage: string; open: number; closed: number }>(counts: readonly C[], order: readonly string[]): { stage: string; open: number; closed: number }[] {
+export function stagesInOrder<C extends { stage: string; open: number; closed: number; failed?: number }>(counts: readonly C[], order: readonly string[]): { stage: string; open: number; closed: number; failed: number }[] {
   const byStage = new Map(counts.map((c) => [c.stage, c]));
   const known = order.map((stage) => {
     const c = byStage.get(stage);
-    return { stage, open: c?.open ?? 0, closed: c?.closed ?? 0 };
+    return { stage, open: c?.open ?? 0, closed: c?.closed ?? 0, failed: c?.failed ?? 0 };
   });
-  const rest = counts.filter((c) => !order.includes(c.stage)).map((c) => ({ stage: c.stage, open: c.open, closed: c.closed }));
+  const rest = counts.filter((c) => !order.includes(c.stage)).map((c) => ({ stage: c.stage, open: c.open, closed: c.closed, failed: c.failed ?? 0 }));
   return [...known, ...rest];
 }

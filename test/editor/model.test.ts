@@ -231,10 +231,10 @@ describe('live view stages', () => {
       { stage: 'nurturing', open: 0, closed: 4 },
     ];
     expect(stagesInOrder(counts, ['qualification', 'nurturing', 'offer'])).toEqual([
-      { stage: 'qualification', open: 0, closed: 0 },
-      { stage: 'nurturing', open: 0, closed: 4 },
-      { stage: 'offer', open: 2, closed: 1 },
-      { stage: 'legacy', open: 1, closed: 0 },
+      { stage: 'qualification', open: 0, closed: 0, failed: 0 },
+      { stage: 'nurturing', open: 0, closed: 4, failed: 0 },
+      { stage: 'offer', open: 2, closed: 1, failed: 0 },
+      { stage: 'legacy', open: 1, closed: 0, failed: 0 },
     ]);
   });
 });

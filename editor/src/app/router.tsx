@@ -37,7 +37,6 @@ const TeamsPage = lazy(() => import('../features/admin/components/TeamsPage').th
 const ApiKeysPage = lazy(() => import('../features/admin/components/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
 const ConstantsPage = lazy(() => import('../features/admin/components/ConstantsPage').then((m) => ({ default: m.ConstantsPage })));
 const MailPage = lazy(() => import('../features/admin/components/MailPage').then((m) => ({ default: m.MailPage })));
-const TemplatesPage = lazy(() => import('../features/admin/components/TemplatesPage').then((m) => ({ default: m.TemplatesPage })));
 const AuditPage = lazy(() => import('../features/admin/components/AuditPage').then((m) => ({ default: m.AuditPage })));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const BoardPage = lazy(() => import('../features/board/components/BoardPage').then((m) => ({ default: m.BoardPage })));
@@ -45,6 +44,7 @@ const TeamPage = lazy(() => import('../features/team/components/TeamPage').then(
 const ReportsPage = lazy(() => import('../features/reports/components/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const ReportPage = lazy(() => import('../features/reports/components/ReportPage').then((m) => ({ default: m.ReportPage })));
 const LiveView = lazy(() => import('../live/LiveView').then((m) => ({ default: m.LiveView })));
+const EntryRulesPage = lazy(() => import('../pipeline/EntryRulesPage').then((m) => ({ default: m.EntryRulesPage })));
 
 /** Signed in: the shell around the page. Not signed in: the sign-in form at the same URL, which then shows the page. */
 function Root() {
@@ -104,7 +104,6 @@ export const routes: RouteObject[] = [
           { path: 'api-keys', element: <ApiKeysPage /> },
           { path: 'constants', element: <ConstantsPage /> },
           { path: 'mail', element: <MailPage /> },
-          { path: 'templates', element: <TemplatesPage /> },
           { path: 'audit', element: <AuditPage /> },
         ],
       },
@@ -116,6 +115,7 @@ export const routes: RouteObject[] = [
           { path: 'pipelines', element: <PipelineList /> },
           { path: 'pipelines/:id', element: <PipelineRoute /> },
           { path: 'pipelines/:id/versions/:version', element: <PipelineRoute /> },
+          { path: 'entry-rules', element: <EntryRulesPage /> },
           { path: 'rules', element: <RuleSetList /> },
           { path: 'rules/:id', element: <RuleSetRoute /> },
           { path: 'live', element: <LiveRoute /> },

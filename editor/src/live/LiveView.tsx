@@ -16,7 +16,7 @@ import './live.css';
 
 const gradeColor: Record<string, string> = { A: 'green', B: 'yellow', C: 'red' };
 
-interface Counts { open: number; closed: number }
+interface Counts { open: number; closed: number; failed?: number }
 interface Live { pipelineId: string; version: number | null; nodes: (Counts & { nodeId: string })[]; stages: (Counts & { stage: string })[]; total: Counts; at: string }
 interface LeadRow { id: string; name: string; company: string | null; ownerName: string | null; score: number; grade: string | null; stage: string; status: string; pipelineVersion: number; updatedAt: string }
 
@@ -133,6 +133,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
         <Group gap={6} justify="flex-end" className="live-totals" data-testid="live-totals" wrap="nowrap">
           <span className={`dot dot-${mode}`} /><Text size="sm" c="dimmed">{mode === 'live' ? 'live' : mode}</Text>
           {live && <Text size="sm" c="dimmed">· <b>{live.total.open}</b> open · <b>{live.total.closed}</b> closed</Text>}
+          {live && (live.total.failed ?? 0) > 0 && <Text size="sm" c="red" data-testid="live-failed">· <b>{live.total.failed}</b> failed</Text>}
         </Group>
         <Button component={Link} to={`/pipelines/${encodeURIComponent(pipelineId)}`} variant="default" size="xs">Open designer</Button>
       </Group>
@@ -143,7 +144,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
           return (
             <UnstyledButton key={s.stage} className={`stage-chip${active ? ' active' : ''}`} data-testid={`stage-${s.stage}`} aria-pressed={active}
               onClick={() => { setSelection({ kind: 'stage', id: s.stage }); setLeadId(undefined); }}>
-              <span className="stage-name">{s.stage}</span><span className="stage-count">{s.open}</span>{s.closed > 0 && <span className="stage-closed">+{s.closed} closed</span>}
+              <span className="stage-name">{s.stage}</span><span className="stage-count">{s.open}</span>{s.closed > 0 && <span className="stage-closed">+{s.closed} closed</span>}{(s.failed ?? 0) > 0 && <span className="stage-closed" style={{ color: 'var(--mantine-color-red-7)' }}>{s.failed} failed</span>}
             </UnstyledButton>
           );
         })}

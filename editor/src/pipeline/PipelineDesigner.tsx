@@ -12,6 +12,7 @@ import { nodeTypes } from './FlowNodes';
 import { Inspector } from './Inspector';
 import { typeInfo, type PaletteItem } from './palette';
 import { usePipelineStore } from './store';
+import { RollbackButton } from './RollbackButton';
 import { VersionsPanel, type VersionInfo } from './VersionsPanel';
 import { fitReadable } from './fit';
 import './designer.css';
@@ -239,7 +240,10 @@ function Designer({ pipelineId, version }: { pipelineId: string; version?: numbe
         <div className={`status status-${status.kind}`} data-testid="status" role="status" title={status.text}>{status.text}</div>
         <Group className="toolbar-actions" gap={6} wrap="nowrap">
           {version ? (
-            <Button variant="default" size="xs" leftSection={<IconArrowBackUp size={14} />} onClick={() => navigate(`/pipelines/${encodeURIComponent(pipelineId)}`)}>Back to draft</Button>
+            <>
+              <Button variant="default" size="xs" leftSection={<IconArrowBackUp size={14} />} onClick={() => navigate(`/pipelines/${encodeURIComponent(pipelineId)}`)}>Back to draft</Button>
+              {canEdit && <RollbackButton pipelineId={pipelineId} version={version} latest={versions[0]?.version} />}
+            </>
           ) : (
             <>
               <Button variant="subtle" color="gray" size="xs" px={6} aria-label="Add node" title="Add a node from the keyboard (N)" disabled={!canEdit || !ready} onClick={openAdd}><IconPlus size={16} /></Button>

@@ -31,6 +31,8 @@ export interface LeadWarning { kind: string; message: string; userId?: string; u
 export interface LeadDetail {
   lead: Lead; events: LeadEvent[]; tasks: LeadTask[]; visits: LeadVisit[]; offers: LeadOffer[];
   orders?: LeadOrder[]; score?: LeadScore | null; warnings?: LeadWarning[];
+  /** Set while the lead's process has failed (see FailedLead). */
+  failure?: { reason: string; at: string; nodeId: string | null } | null;
   /** Names of the users the events refer to by id (when the API provides them). */
   people?: Record<string, string>;
 }

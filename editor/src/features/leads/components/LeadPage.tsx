@@ -16,6 +16,7 @@ import { ReasonForm } from './actions/ReasonForm';
 import { ReassignForm } from './actions/ReassignForm';
 import { WonForm } from './actions/WonForm';
 import { ActionBar } from './ActionBar';
+import { FailedLead } from './FailedLead';
 import { FailingSteps } from './FailingSteps';
 import { LeadHeader } from './LeadHeader';
 import { OffersSection, OrdersSection, TasksSection, VisitsSection } from './LeadSections';
@@ -95,6 +96,7 @@ export function LeadPage() {
           </Stack>
         </Alert>
       )}
+      {d.failure && <FailedLead leadId={l.id} failure={d.failure} canRetry={user.role === 'ops' || user.role === 'admin'} />}
       {(user.role === 'ops' || user.role === 'admin') && l.status !== 'won' && l.status !== 'lost' && <FailingSteps leadId={l.id} />}
       {actions.error && <Alert color="yellow" variant="light" mb="sm">Could not ask the workflow which actions are possible ({actions.error.message}); the server will refuse what is not.</Alert>}
       <ActionBar permission={permission} onAction={(kind) => setOpen({ kind })} />

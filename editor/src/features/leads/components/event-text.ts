@@ -13,6 +13,9 @@ export function eventTitle(e: LeadEvent, name: Names, label: Labels): string {
   const c = e.context ?? {};
   switch (e.type) {
     case 'captured': return `Lead captured${e.actorName ? ` by ${e.actorName}` : e.actor ? ` (${humanize(e.actor)})` : ''}`;
+    case 'pipeline_entered': return `Entered pipeline “${s(c.pipelineId)}” v${s(c.version)}: ${s(c.reason)}`;
+    case 'failed': return `Process failed${c.node ? ` at “${s(c.node)}”` : ''}: ${s(c.reason)}`;
+    case 'retried': return `Restarted by ${e.actorName ?? name(e.actor)} at “${s(c.node)}” (v${s(c.version)})`;
     case 'form_submitted': return 'Submitted the form again';
     case 'email_engaged': return `E-mail ${c.kind === 'click' ? 'link clicked' : 'opened'}`;
     case 'email_sent': return `E-mail sent: ${humanize(s(c.template))}${c.to ? ` to the ${s(c.to)}` : ''}`;
