@@ -26,6 +26,8 @@ export interface DashboardFilters {
 export const MIN_SEGMENT_SAMPLE = 5;
 /** A stage's p75 needs this many completed stays in the team's history before a deal counts as stalled. */
 export const MIN_STALL_SAMPLE = 3;
+/** Stalled deals and time to close compare with the deals closed within this many days. */
+export const HISTORY_DAYS = 365;
 /** Without won history, an open offer is expected to close this many days after it was sent. */
 export const DEFAULT_DAYS_TO_CLOSE = 30;
 const LIST_LIMIT = 50;
@@ -63,18 +65,21 @@ const stints = (sql: Sql, leadsWhere: Fragment) => sql`
 // ---------------------------------------------------------------------------------------------------------------------
 // Funnel
 
-/** Stages of a pipeline document in the order a lead meets them (breadth first from the trigger), with their labels. */
-export function stagesInOrder(doc: PipelineDocument): { stage: string; label: string }[] {
+/**
+ * Stages of a pipeline document in the order a lead meets them (breadth first from the trigger), with their labels.
+ * A nurturing stage is a side loop (`side`): leads come back from it, so the next stage converts from the one before it.
+ */
+export function stagesInOrder(doc: PipelineDocument): { stage: string; label: string; side: boolean }[] {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const queue = doc.nodes.filter((n) => n.type === 'trigger').map((n) => n.id);
   const seen = new Set<string>();
-  const out: { stage: string; label: string }[] = [];
+  const out: { stage: string; label: string; side: boolean }[] = [];
   while (queue.length) {
     const id = queue.shift()!;
     if (seen.has(id)) continue;
     seen.add(id);
     const node = byId.get(id);
-    if (node?.type === 'stage' && !out.some((s) => s.stage === node.config.name)) out.push({ stage: node.config.name, label: node.label ?? humanize(node.config.name) });
+    if (node?.type === 'stage' && !out.some((s) => s.stage === node.config.name)) out.push({ stage: node.config.name, label: node.label ?? humanize(node.config.name), side: node.config.status === 'nurturing' });
     for (const e of doc.edges) if (e.source === id) queue.push(e.target);
   }
   return out;
@@ -95,18 +100,21 @@ export async function funnel(sql: Sql, f: DashboardFilters): Promise<Dashboard['
        where v.pipeline_id = 'default' or v.pipeline_id in (select distinct l.pipeline_id from leads l where ${where})
        order by v.pipeline_id, v.version desc`,
   ]);
-  const order: { stage: string; label: string }[] = [{ stage: 'captured', label: 'Captured' }];
+  const order: { stage: string; label: string; side: boolean }[] = [{ stage: 'captured', label: 'Captured', side: false }];
   for (const d of docs) for (const s of stagesInOrder(d.document)) if (!order.some((o) => o.stage === s.stage)) order.push(s);
   for (const c of [...counts].sort((a, b) => a.stage.localeCompare(b.stage))) {
-    if (!['won', 'lost', 'disqualified'].includes(c.stage) && !order.some((o) => o.stage === c.stage)) order.push({ stage: c.stage, label: humanize(c.stage) });
+    if (!['won', 'lost', 'disqualified'].includes(c.stage) && !order.some((o) => o.stage === c.stage)) order.push({ stage: c.stage, label: humanize(c.stage), side: false });
   }
-  order.push({ stage: 'won', label: 'Won' });
+  order.push({ stage: 'won', label: 'Won', side: false });
   const byStage = new Map(counts.map((c) => [c.stage, c.n]));
   if (counts.length === 0) return [];
-  return order.map((s, i) => {
+  let main: string | null = null;
+  return order.map((s) => {
     const count = byStage.get(s.stage) ?? 0;
-    const before = i > 0 ? byStage.get(order[i - 1]!.stage) ?? 0 : 0;
-    return { ...s, count, conversion: i > 0 && before > 0 ? round1((count / before) * 100) : null, drill: `funnel:${s.stage}` };
+    const before = main === null ? 0 : byStage.get(main) ?? 0;
+    const conversion = before > 0 ? round1((count / before) * 100) : null;
+    if (!s.side) main = s.stage;
+    return { stage: s.stage, label: s.label, count, conversion, drill: `funnel:${s.stage}` };
   });
 }
 
@@ -252,8 +260,12 @@ export async function weightedForecast(sql: Sql, f: DashboardFilters): Promise<D
 // Stalled deals and time to close
 
 const openIn = (sql: Sql, f: DashboardFilters) => sql`l.status in ${sql(OPEN)} and ${scopedLeads(sql, f)}`;
-/** The teams of the open deals in scope: their history is what "usual" means. */
-const historyOf = (sql: Sql, f: DashboardFilters) => sql`l.team_id in (select distinct l.team_id from leads l where ${openIn(sql, f)})`;
+/**
+ * What "usual" means: the leads of the open deals' teams closed within the last HISTORY_DAYS (or still open), so the
+ * timeline read stays bounded on a long history and the yardstick follows how the team works now.
+ */
+const historyOf = (sql: Sql, f: DashboardFilters) => sql`l.team_id in (select distinct l.team_id from leads l where ${openIn(sql, f)})
+  and (l.closed_at is null or l.closed_at >= ${new Date(f.now.getTime() - HISTORY_DAYS * DAY_SECONDS * 1000)})`;
 
 const stalledQuery = (sql: Sql, f: DashboardFilters) => sql`
   with p as (

@@ -44,6 +44,9 @@ describe('admin pages end to end', () => {
   it('signs the admin in on the admin overview', async () => {
     await page.goto(`${baseUrl}/`);
     await signIn(page, admin.email, password);
+    // Admins land on the dashboard; the admin area is one click away.
+    await page.waitForURL(`${baseUrl}/dashboard`);
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click();
     await page.waitForURL(`${baseUrl}/admin`);
     await page.getByTestId('admin-overview').waitFor();
     await shot(page, '40-01-admin-overview');

@@ -207,9 +207,10 @@ describe('rep workspace in the browser', () => {
     await shot(rep, '26-account');
   });
 
-  it('a manager lands on the team page: per-rep load, the team inbox with every rep\'s tasks', async () => {
+  it('a manager lands on the dashboard; the team page: per-rep load, the team inbox with every rep\'s tasks', async () => {
     const mgr = await signedInPage('mia@leadflow.demo', '/');
-    await mgr.waitForURL('**/team');
+    await mgr.waitForURL('**/dashboard');
+    await mgr.goto(`${baseUrl}/team`);
     const perRep = mgr.getByTestId('per-rep');
     await perRep.getByText('Anna Rep').waitFor();
     await mgr.locator('[data-task-id="e2e-ben"]').waitFor();
@@ -224,9 +225,10 @@ describe('rep workspace in the browser', () => {
     await mgr.context().close();
   });
 
-  it('an admin lands on the admin page with the users and the audit log', async () => {
+  it('an admin lands on the dashboard; the admin page has the users and the audit log', async () => {
     const adm = await signedInPage('admin@leadflow.demo', '/');
-    await adm.waitForURL('**/admin');
+    await adm.waitForURL('**/dashboard');
+    await adm.goto(`${baseUrl}/admin`);
     await adm.getByTestId('admin-users').getByText('Anna Rep').waitFor();
     // The reassignments of the setup are audited.
     await adm.getByTestId('admin-audit').getByText(/reassign/i).first().waitFor();

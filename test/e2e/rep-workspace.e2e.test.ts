@@ -389,7 +389,7 @@ describe('rep workspace end to end', () => {
     page = await newPage();
     await page.goto(`${baseUrl}/`);
     await signIn(page, mia.email, password);
-    await page.waitForURL(`${baseUrl}/team`);
+    await page.waitForURL(`${baseUrl}/dashboard`);
     await page.keyboard.press('Control+k');
     await page.getByLabel('Search pages and leads').fill('Dirk');
     await page.getByRole('button', { name: /Dirk Decker/ }).click();

@@ -1,6 +1,6 @@
 import {
-  IconBolt, IconBuildingSkyscraper, IconChartBar, IconChecklist, IconHome, IconInbox, IconLayoutKanban, IconListSearch,
-  IconMail, IconRoute, IconSettings, IconUsersGroup,
+  IconBolt, IconBuildingSkyscraper, IconChartDots, IconChartBar, IconChecklist, IconHome, IconInbox, IconLayoutKanban, IconListSearch,
+  IconMail, IconPackage, IconReceipt, IconRoute, IconSettings, IconUsersGroup,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 
@@ -12,6 +12,9 @@ const item = {
   leads: { to: '/leads', label: 'Leads', icon: IconListSearch, description: 'Find and filter leads' },
   board: { to: '/board', label: 'Board', icon: IconLayoutKanban, description: 'Open leads by stage' },
   accounts: { to: '/accounts', label: 'Accounts', icon: IconBuildingSkyscraper, description: 'Companies and their contacts' },
+  dashboard: { to: '/dashboard', label: 'Dashboard', icon: IconChartDots, description: 'Funnel, losses, cycle, velocity, forecast, stalled deals' },
+  catalog: { to: '/catalog', label: 'Catalog', icon: IconPackage, description: 'Products, options and price lists' },
+  orders: { to: '/orders', label: 'Orders', icon: IconReceipt, description: 'Orders of won leads and their status' },
   reports: { to: '/reports', label: 'Reports', icon: IconChartBar, description: 'Where sales stand: contacts, visits, offers, orders' },
   team: { to: '/team', label: 'Team', icon: IconUsersGroup, description: 'Your teams and their pipeline' },
   pipelines: { to: '/pipelines', label: 'Pipelines', icon: IconRoute, description: 'Design the lead pipelines' },
@@ -23,10 +26,10 @@ const item = {
 
 /** The navbar of each role, in order; the first entry is where the role lands after sign-in. */
 export const navByRole: Record<string, NavItem[]> = {
-  rep: [item.work, item.inbox, item.leads, item.board, item.accounts],
-  manager: [item.team, item.work, item.inbox, item.leads, item.board, item.accounts, item.reports],
-  ops: [item.pipelines, item.rules, item.live, item.leads, item.accounts, item.reports, item.inbox, item.outbox],
-  admin: [item.admin, item.pipelines, item.rules, item.live, item.leads, item.accounts, item.team, item.reports, item.outbox],
+  rep: [item.work, item.inbox, item.leads, item.board, item.accounts, item.orders],
+  manager: [item.dashboard, item.team, item.work, item.inbox, item.leads, item.board, item.accounts, item.orders, item.reports],
+  ops: [item.dashboard, item.pipelines, item.rules, item.live, item.leads, item.accounts, item.orders, item.catalog, item.reports, item.inbox, item.outbox],
+  admin: [item.dashboard, item.admin, item.pipelines, item.rules, item.live, item.leads, item.accounts, item.orders, item.catalog, item.team, item.reports, item.outbox],
 };
 
 export const navFor = (role: string): NavItem[] => navByRole[role] ?? [item.work, item.inbox, item.leads];

@@ -43,6 +43,7 @@ const BoardPage = lazy(() => import('../features/board/components/BoardPage').th
 const TeamPage = lazy(() => import('../features/team/components/TeamPage').then((m) => ({ default: m.TeamPage })));
 const ReportsPage = lazy(() => import('../features/reports/components/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const ReportPage = lazy(() => import('../features/reports/components/ReportPage').then((m) => ({ default: m.ReportPage })));
+const DashboardPage = lazy(() => import('../features/dashboard/components/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 const LiveView = lazy(() => import('../live/LiveView').then((m) => ({ default: m.LiveView })));
 const EntryRulesPage = lazy(() => import('../pipeline/EntryRulesPage').then((m) => ({ default: m.EntryRulesPage })));
 
@@ -92,6 +93,7 @@ export const routes: RouteObject[] = [
       { path: 'accounts', element: <AccountsPage /> },
       { path: 'accounts/:id', element: <AccountPage /> },
       { path: 'team', element: <TeamPage /> },
+      { path: 'dashboard', element: <DashboardPage /> },
       { path: 'reports', element: <ReportsPage /> },
       { path: 'reports/:report', element: <ReportPage /> },
       {

@@ -6,6 +6,7 @@ import { passwordChangeSchema } from '../../../../../api/auth/admin-schemas';
 import { PageHeader } from '../../../components/PageHeader';
 import { submitChecked } from '../../admin/components/common';
 import { changePassword, useMe, useSetNotifications } from '../api/settings';
+import { DigestCard } from './DigestCard';
 
 interface PasswordValues extends Record<string, unknown> { currentPassword: string; newPassword: string; repeat: string }
 
@@ -59,7 +60,7 @@ function NotificationsCard() {
   );
 }
 
-/** Every user's own settings: password and notifications. */
+/** Every user's own settings: password, notifications and the daily digest. */
 export function SettingsPage() {
   const me = useMe();
   return (
@@ -68,6 +69,7 @@ export function SettingsPage() {
       <Stack gap="lg" maw={640}>
         <PasswordCard />
         <NotificationsCard />
+        <DigestCard />
       </Stack>
     </div>
   );
