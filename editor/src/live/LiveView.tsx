@@ -12,6 +12,7 @@ import { nodeTypes } from '../pipeline/FlowNodes';
 import { typeInfo } from '../pipeline/palette';
 import { usePipelineStore } from '../pipeline/store';
 import { LeadTimeline } from './LeadTimeline';
+import { WaitingForWorkers } from './WaitingForWorkers';
 import './live.css';
 
 const gradeColor: Record<string, string> = { A: 'green', B: 'yellow', C: 'red' };
@@ -151,6 +152,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
         {live && stages.length === 0 && <Text size="sm" c="dimmed">No leads on this pipeline yet.</Text>}
       </div>
       {error && <Alert color="red" m="sm">{error}</Alert>}
+      <WaitingForWorkers pipelineId={pipelineId} at={live?.at} />
       <div className="designer-body">
         <div className="canvas" ref={canvasRef}>
           <ReactFlow<FlowNode, FlowEdge>

@@ -21,6 +21,7 @@ import { FailingSteps } from './FailingSteps';
 import { LeadHeader } from './LeadHeader';
 import { OffersSection, OrdersSection, TasksSection, VisitsSection } from './LeadSections';
 import { LeadTimeline } from './LeadTimeline';
+import { WaitingForWorker } from './WaitingForWorker';
 
 type OpenForm = { kind: ActionName } | { kind: 'renegotiate'; offer: LeadOffer } | { kind: 'offerStatus'; offer: LeadOffer; status: string };
 
@@ -98,6 +99,7 @@ export function LeadPage() {
       )}
       {d.failure && <FailedLead leadId={l.id} failure={d.failure} canRetry={user.role === 'ops' || user.role === 'admin'} />}
       {(user.role === 'ops' || user.role === 'admin') && l.status !== 'won' && l.status !== 'lost' && <FailingSteps leadId={l.id} />}
+      {l.status !== 'won' && l.status !== 'lost' && <WaitingForWorker leadId={l.id} />}
       {actions.error && <Alert color="yellow" variant="light" mb="sm">Could not ask the workflow which actions are possible ({actions.error.message}); the server will refuse what is not.</Alert>}
       <ActionBar permission={permission} onAction={(kind) => setOpen({ kind })} />
       <Grid gap="md">
