@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { withCustomNodeChecks } from '../../db/activity-types';
 import { collectPublishProblems } from '../../db/pipeline-checks';
 import { duplicatePipeline, getPipelineMeta, getPipelineVersion, renamePipeline, rollbackPipeline, setPipelineArchived } from '../../db/pipelines';
 import { validatePipeline } from '../../engine/pipeline/validate';
@@ -81,9 +82,9 @@ export const pipelineAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     const p = await existing(req.params.id);
     const earlier = await getPipelineVersion(app.sql, p.id, req.body.version);
     if (!earlier) throw notFound(`version ${req.body.version} of pipeline "${p.id}"`);
-    // Rule sets and templates may have changed since: the old version is checked like any publish.
+    // Rule sets, templates and activity types may have changed since: the old version is checked like any publish.
     const result = validatePipeline({ ...earlier.document, id: p.id, name: p.name });
-    const problems = result.ok ? await collectPublishProblems(app.sql, result.doc) : result.problems;
+    const problems = result.ok ? await withCustomNodeChecks(app.sql, result.doc, await collectPublishProblems(app.sql, result.doc)) : result.problems;
     if (!result.ok || problems.length) throw new DomainError('unprocessable', `version ${req.body.version} has ${problems.length} problem(s) today; nothing was published`, problems);
     const note = `rollback to v${req.body.version}: ${req.body.note}`;
     const version = await rollbackPipeline(app.sql, result.doc, req.user!.id, note);
