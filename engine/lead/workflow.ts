@@ -374,6 +374,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
         answer.reason ??= 'the move could not be applied';
         await db.refuseLeadMove({ leadId, moveId: m.moveId, reason: answer.reason });
       } else {
+        const fromLabel = nodes.get(answer.fromNodeId)?.label;
         doc = target;
         nodes = new Map(target.nodes.map((n) => [n.id, n]));
         version = m.version;
@@ -395,7 +396,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
         }
         await db.recordLeadMove({
           leadId, moveId: m.moveId, pipelineId: input.pipelineId, by: m.by, fromVersion: answer.fromVersion, fromNodeId: answer.fromNodeId,
-          toVersion: m.version, toNodeId, stage: s.stage,
+          fromLabel: fromLabel ?? answer.fromNodeId, toVersion: m.version, toNodeId, toLabel: targetNode.label ?? toNodeId, stage: s.stage,
         });
         answer.moved = true;
       }

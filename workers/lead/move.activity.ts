@@ -18,13 +18,16 @@ export function createMoveActivities({ sql }: ActivityDeps) {
      */
     async recordLeadMove(a: {
       leadId: string; moveId: string; pipelineId: string; by: string;
-      fromVersion: number; fromNodeId: string; toVersion: number; toNodeId: string; stage: string;
+      fromVersion: number; fromNodeId: string; fromLabel?: string; toVersion: number; toNodeId: string; toLabel?: string; stage: string;
     }): Promise<void> {
       await sql.begin(async (tx) => {
         await tx`update leads set pipeline_version = ${a.toVersion}, node_id = ${a.toNodeId}, updated_at = now() where id = ${a.leadId}`;
         await recordEvent(tx, {
           key: `${a.leadId}:move:${a.moveId}`, leadId: a.leadId, type: 'moved', actor: a.by, stage: a.stage,
-          context: { moveId: a.moveId, pipelineId: a.pipelineId, fromVersion: a.fromVersion, fromNode: a.fromNodeId, toVersion: a.toVersion, toNode: a.toNodeId },
+          context: {
+            moveId: a.moveId, pipelineId: a.pipelineId, fromVersion: a.fromVersion, fromNode: a.fromNodeId, fromLabel: a.fromLabel ?? a.fromNodeId,
+            toVersion: a.toVersion, toNode: a.toNodeId, toLabel: a.toLabel ?? a.toNodeId,
+          },
         });
         await tx`update lead_move_items set status = 'moved', reason = null, updated_at = now() where move_id = ${a.moveId} and lead_id = ${a.leadId}`;
       });

@@ -45,6 +45,7 @@ const ReportsPage = lazy(() => import('../features/reports/components/ReportsPag
 const ReportPage = lazy(() => import('../features/reports/components/ReportPage').then((m) => ({ default: m.ReportPage })));
 const DashboardPage = lazy(() => import('../features/dashboard/components/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 const LiveView = lazy(() => import('../live/LiveView').then((m) => ({ default: m.LiveView })));
+const MoveLeadsPage = lazy(() => import('../features/moves/components/MoveLeadsPage').then((m) => ({ default: m.MoveLeadsPage })));
 const EntryRulesPage = lazy(() => import('../pipeline/EntryRulesPage').then((m) => ({ default: m.EntryRulesPage })));
 
 /** Signed in: the shell around the page. Not signed in: the sign-in form at the same URL, which then shows the page. */
@@ -111,6 +112,7 @@ export const routes: RouteObject[] = [
       },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'outbox', element: <OutboxPage /> },
+      { path: 'pipelines/:id/moves', element: <MoveLeadsPage /> },
       {
         element: <Legacy />,
         children: [

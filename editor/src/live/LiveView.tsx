@@ -136,6 +136,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
           {live && <Text size="sm" c="dimmed">· <b>{live.total.open}</b> open · <b>{live.total.closed}</b> closed</Text>}
           {live && (live.total.failed ?? 0) > 0 && <Text size="sm" c="red" data-testid="live-failed">· <b>{live.total.failed}</b> failed</Text>}
         </Group>
+        <Button component={Link} to={`/pipelines/${encodeURIComponent(pipelineId)}/moves`} variant="default" size="xs">Move leads to this version…</Button>
         <Button component={Link} to={`/pipelines/${encodeURIComponent(pipelineId)}`} variant="default" size="xs">Open designer</Button>
       </Group>
       <div className="stage-strip" data-testid="stage-strip">

@@ -24,6 +24,7 @@ export function eventTitle(e: LeadEvent, name: Names, label: Labels): string {
     case 'unassigned': return 'No owner found: left unassigned';
     case 'reassigned': return `Reassigned from ${c.from ? name(c.from) : 'nobody'} to ${name(c.to)}${c.reason ? `: ${s(c.reason)}` : ''}`;
     case 'stage_changed': return `Moved to ${humanize(s(c.to ?? e.stage))}`;
+    case 'moved': return `Moved from v${s(c.fromVersion)} ${s(c.fromLabel ?? c.fromNode)} to v${s(c.toVersion)} ${s(c.toLabel ?? c.toNode)}${e.actorName ? ` by ${e.actorName}` : ''}`;
     case 'decision': return `Took the “${s(c.label ?? c.branch)}” branch`;
     case 'visit_logged': return `${label('visit_type', c.type)} logged (${label('visit_status', c.status).toLowerCase()})${c.outcome ? `: ${s(c.outcome)}` : ''}`;
     case 'qualified': return 'Qualified';

@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../api/auth/passwords';
+import { defaultPipeline } from '../../engine/pipeline/default-pipeline';
+import type { PipelineDocument } from '../../engine/pipeline/schema';
+import { bearerHeaders } from '../helpers/auth';
+import { seedDefaults } from '../helpers/seed';
+import { createTestStack, eventually, type TestStack } from '../helpers/stack';
+import { launchChromium, shot, signIn } from './helpers/browser';
+
+// Ops move three of four live leads from v1 to v2 in the browser: preview, a mapping changed to v2's new step,
+// one lead left out, the result per lead, and the move on a moved lead's timeline.
+
+const password = 'correct horse battery staple';
+const olga = { id: 'u-olga', email: 'olga@leadflow.demo' };
+
+/** v2: a welcome call task between the qualification stage and the rep's decision. */
+const v2: PipelineDocument = {
+  ...defaultPipeline,
+  nodes: [
+    ...defaultPipeline.nodes,
+    { id: 'welcome-call', type: 'create_task', label: 'Welcome call', config: { kind: 'call', title: 'Make the welcome call', dueHours: 24, assignee: 'owner' }, position: { x: 1100, y: 0 } },
+  ],
+  edges: defaultPipeline.edges.map((e) => (e.id === 'e6' ? { ...e, target: 'welcome-call' } : e)).concat({ id: 'e6b', source: 'welcome-call', target: 'qualify' }),
+};
+
+let stack: TestStack;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let baseUrl: string;
+const leads: { id: string; name: string }[] = [];
+
+beforeAll(async () => {
+  stack = await createTestStack();
+  const sql = stack.db.sql;
+  await seedDefaults(sql);
+  await sql`update users set password_hash = ${await hashPassword(password)} where id = ${olga.id}`;
+  await stack.startWorker();
+  for (const [i, name] of ['Ada Mover', 'Ben Mover', 'Cleo Mover', 'Dan Stayer'].entries()) {
+    const email = `${name.split(' ')[0]!.toLowerCase()}@browser-mover-${i}.de`;
+    const res = await stack.app.inject({ method: 'POST', url: '/api/leads/web-form', payload: { name, email, company: `Mover ${i} GmbH`, country: 'de', productInterest: 'crm', companySize: 800, message: 'Please call me' } });
+    expect(res.statusCode, res.body).toBe(202);
+    const id = await eventually(async () => (await sql<{ id: string }[]>`select id from leads where email = ${email}`)[0]?.id);
+    leads.push({ id, name });
+  }
+  for (const l of leads) await eventually(async () => (await sql`select 1 from leads where id = ${l.id} and node_id = 'qualify' and owner_id is not null`).length > 0, 30_000);
+  const pub = await stack.app.inject({ method: 'POST', url: '/api/pipelines/default/publish', headers: await bearerHeaders(sql, olga.id), payload: { note: 'welcome call', document: v2 } });
+  expect(pub.statusCode, pub.body).toBe(201);
+  await stack.app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+}, 180_000);
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) await shot(page, `moves-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('moving live leads in the browser', () => {
+  it('previews the move from the live view: every lead at "Rep qualifies" maps to the same node', async () => {
+    await page.goto(`${baseUrl}/live/default`);
+    await signIn(page, olga.email, password);
+    await page.getByRole('link', { name: 'Move leads to this version…' }).click();
+    const mapping = page.getByTestId('mapping-qualify');
+    await mapping.waitFor();
+    await page.getByTestId('move-stage').selectOption('qualification');
+    await expect.poll(() => page.getByTestId('move-leads').locator('tbody tr').count(), { timeout: 15_000 }).toBe(4);
+    expect(await mapping.textContent()).toContain('same node');
+    expect(await page.getByLabel('target for Rep qualifies').inputValue()).toBe('qualify');
+    await shot(page, 'moves-1-preview');
+  });
+
+  it('maps the leads to v2\'s new step, leaves one out and moves three', async () => {
+    await page.getByLabel('target for Rep qualifies').selectOption('welcome-call');
+    await expect.poll(async () => page.getByTestId('mapping-qualify').textContent(), { timeout: 15_000 }).toContain('chosen');
+    await expect.poll(() => page.getByTestId(`move-lead-${leads[0]!.id}`).textContent()).toContain('v2 · Welcome call');
+    await page.getByLabel('move Dan Stayer').uncheck();
+    await page.getByRole('button', { name: 'Move 3 leads…' }).waitFor();
+    await shot(page, 'moves-2-adjusted');
+    await page.getByRole('button', { name: 'Move 3 leads…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Move leads' }).click();
+    const result = page.getByTestId('move-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.textContent()).toContain('3 moved · 0 refused');
+    for (const l of leads.slice(0, 3)) expect(await page.getByTestId(`move-result-${l.id}`).textContent()).toContain('moved');
+    expect(await page.getByTestId(`move-result-${leads[3]!.id}`).count()).toBe(0);
+    await shot(page, 'moves-3-result');
+    const versions = await stack.db.sql<{ id: string; pipeline_version: number }[]>`select id, pipeline_version from leads where id in ${stack.db.sql(leads.map((l) => l.id))}`;
+    expect(versions.filter((v) => v.pipeline_version === 2).map((v) => v.id).sort()).toEqual(leads.slice(0, 3).map((l) => l.id).sort());
+  });
+
+  it('shows the move on the lead\'s timeline, and the lead ran v2\'s new step', async () => {
+    await page.getByTestId(`move-result-${leads[0]!.id}`).getByRole('link', { name: 'Ada Mover' }).click();
+    await expect.poll(() => page.getByText('Moved from v1 Rep qualifies to v2 Welcome call by Olga Ops').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await stack.db.sql`select 1 from tasks where lead_id = ${leads[0]!.id} and title = 'Make the welcome call'`).length, { timeout: 15_000 }).toBe(1);
+    await page.reload();
+    await page.getByText('Moved from v1 Rep qualifies to v2 Welcome call by Olga Ops').first().scrollIntoViewIfNeeded();
+    await shot(page, 'moves-4-timeline');
+  });
+});
