@@ -1,3 +1,4 @@
+import { createApprovalActivities } from './approval/approval.activity';
 import { createCustomActivities } from './custom.activity';
 import type { ActivityDeps } from './deps';
 import { createDigestActivities } from './digest/digest.activity';
@@ -11,6 +12,7 @@ import { createStageActivities } from './lead/stage.activity';
 import { createTaskActivities } from './lead/tasks.activity';
 import { createMailActivities } from './mail/send-email.activity';
 import { createMoveActivities } from './lead/move.activity';
+import { createProposalActivities } from './proposal/proposal.activity';
 import { createSmokeActivities } from './smoke.activity';
 
 /**
@@ -32,6 +34,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createCustomActivities(deps),
     ...createDigestActivities(deps),
     ...createMoveActivities(deps),
+    ...createProposalActivities(deps),
+    ...createApprovalActivities(deps),
   };
 }
 

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { accountRoutes } from './accounts';
+import { approvalRoutes } from './approvals';
 import { activityTypeRoutes } from './activity-types';
 import { apiKeyRoutes } from './api-keys';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { boardRoutes } from './board';
+import { catalogRoutes } from './catalog';
 import { dashboardRoutes } from './dashboard';
 import { digestRoutes } from './digest';
 import { entryRuleRoutes } from './entry-rules';
@@ -14,8 +16,11 @@ import { leadFailureRoutes } from './lead-failures';
 import { leadMoveRoutes } from './lead-moves';
 import { leadRetryRoutes } from './lead-retry';
 import { leadRoutes } from './leads';
+import { orderRoutes } from './orders';
 import { pipelineAdminRoutes } from './pipeline-admin';
 import { pipelineRoutes } from './pipelines';
+import { proposalTemplateRoutes } from './proposal-template';
+import { pricingRoutes } from './pricing';
 import { reportRoutes } from './reports';
 import { ruleSetRoutes } from './rule-sets';
 import { savedViewRoutes } from './saved-views';
@@ -25,4 +30,4 @@ import { userRoutes } from './users';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes, activityTypeRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes, proposalTemplateRoutes, approvalRoutes, catalogRoutes, pricingRoutes, orderRoutes, activityTypeRoutes];

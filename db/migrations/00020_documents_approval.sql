@@ -27,6 +27,7 @@ create table proposal_templates (
   title text not null,
   intro text not null,
   closing text not null,
+  validity_days integer not null default 30 check (validity_days between 1 and 365),
   updated_by text references users(id),
   updated_at timestamptz not null default now()
 );

@@ -6,6 +6,8 @@ import type { LeadSnapshot, OfferStatus } from './types';
 /** Offer status moves a rep may make; `renegotiated` only happens by creating a new offer version. */
 export const offerTransitions: Record<OfferStatus, OfferStatus[]> = {
   draft: ['sent'],
+  // Leaves only by the approver's decision (back to draft), never by a rep's status move.
+  awaiting_approval: [],
   sent: ['confirmed', 'in_follow_up', 'accepted', 'rejected', 'postponed'],
   confirmed: ['in_follow_up', 'accepted', 'rejected', 'postponed'],
   in_follow_up: ['confirmed', 'accepted', 'rejected', 'postponed'],
@@ -90,6 +92,8 @@ export function assertCanSetOfferStatus(s: LeadSnapshot, offerId: string, status
   assertOpen(s);
   const offer = s.offers.find((o) => o.id === offerId);
   if (!offer) refuse(`offer ${offerId} does not belong to this lead`);
+  if (offer.status === 'awaiting_approval') refuse(`offer ${offerId} awaits a manager's approval of its discount; it can be sent once approved`);
+  if (status === 'sent' && offer.approval === 'rejected') refuse(`the discount of offer ${offerId} was rejected; renegotiate a new version with a smaller discount`);
   if (!offerTransitions[offer.status].includes(status)) {
     const allowed = offerTransitions[offer.status];
     refuse(`an offer that is ${offer.status} cannot become ${status}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`);
@@ -113,4 +117,12 @@ export function assertCanLose(s: LeadSnapshot, reason: string): void {
 export function assertCanReassign(s: LeadSnapshot, ownerId: string): void {
   assertOpen(s);
   if (s.ownerId === ownerId) refuse('the lead is already assigned to this rep');
+}
+
+/** A discount decision is made only on an offer that awaits one. */
+export function assertCanDecideDiscount(s: LeadSnapshot, offerId: string): void {
+  assertOpen(s);
+  const offer = s.offers.find((o) => o.id === offerId);
+  if (!offer) refuse(`offer ${offerId} does not belong to this lead`);
+  if (offer.status !== 'awaiting_approval') refuse(`offer ${offerId} does not await an approval (it is ${offer.status})`);
 }

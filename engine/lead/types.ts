@@ -1,4 +1,5 @@
 import type { PipelineDocument } from '../pipeline/schema';
+import type { PendingApproval } from '../proposal/approval';
 import type { MoveResult } from './moves';
 
 /** A captured lead as normalised by the API (the same shape for web form, partner API, import and manual entry). */
@@ -45,13 +46,15 @@ export interface LeadWorkflowInput {
 }
 
 export type LeadStatus = 'open' | 'nurturing' | 'qualified' | 'disqualified' | 'won' | 'lost' | 'failed';
-export type OfferStatus = 'draft' | 'sent' | 'confirmed' | 'in_follow_up' | 'renegotiated' | 'accepted' | 'rejected' | 'postponed';
+export type OfferStatus = 'draft' | 'awaiting_approval' | 'sent' | 'confirmed' | 'in_follow_up' | 'renegotiated' | 'accepted' | 'rejected' | 'postponed';
 
 export interface OfferState {
   id: string;
   version: number;
   status: OfferStatus;
   total: number;
+  /** The manager's decision on a discount above the threshold (patch `discount-approval`). */
+  approval?: 'pending' | 'approved' | 'rejected';
 }
 
 export interface OpenTask {
@@ -94,10 +97,12 @@ export interface LeadSnapshot {
   reminders?: ScheduledReminder[];
   /** Set while the lead waits unassigned and is routed again (patch `reroute-unassigned`); carried over continue-as-new. */
   rerouting?: Rerouting | null;
-  /** Output of the latest run of each custom activity, by activity name (patch `activity-task-queues`): decision facts `custom.<name>.<field>`. */
-  customOutputs?: Record<string, Record<string, unknown>>;
+  /** Discount approvals the lead waits for (patch `discount-approval`); re-armed after continue-as-new. */
+  approvals?: PendingApproval[];
   /** Answers to the latest move requests (patch `move-version`), so a repeated moveId gets the same answer. */
   moves?: MoveResult[];
+  /** Output of the latest run of each custom activity, by activity name (patch `activity-task-queues`): decision facts `custom.<name>.<field>`. */
+  customOutputs?: Record<string, Record<string, unknown>>;
 }
 
 /** An unassigned lead routing again after each retry timer, or early on `capacityFreedSignal`. */

@@ -12,6 +12,7 @@ import * as play from './rules-of-play';
 import { Mutex } from './mutex';
 import { stageOf, type MoveResult } from './moves';
 import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput, Rerouting, ScheduledReminder } from './types';
+import type { PendingApproval } from '../proposal/approval';
 
 // Side effects that leave the process (mail, developer activities) are regular activities: scheduled by the server,
 // retried with backoff for as long as it takes.
@@ -192,12 +193,19 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
     if (a.supersedes) s.offers = s.offers.map((o) => (o.id === a.supersedes ? { ...o, status: 'renegotiated' } : o));
     s.offers.push({ id: a.offerId, version: r.version, status: 'draft', total: r.total });
     s.opportunityId ??= r.opportunityId;
+    if (patched('discount-approval')) await checkDiscount(a.offerId, a.by, false);
     return { offerId: a.offerId, version: r.version, total: r.total };
   }), { validator: (a) => play.assertCanCreateOffer(s, a.supersedes, a.lines) });
 
   setHandler(msg.setOfferStatusUpdate, async (a) => guarded(() => play.assertCanSetOfferStatus(s, a.offerId, a.status, a.reason), async () => {
+    // Nothing goes to the customer before a discount above the threshold is approved.
+    if (a.status === 'sent' && patched('discount-approval')) await checkDiscount(a.offerId, a.by, true);
     await db.setOfferStatus({ leadId, ...a });
     s.offers = s.offers.map((o) => (o.id === a.offerId ? { ...o, status: a.status } : o));
+    if (a.status === 'sent' && patched('proposal-on-sent')) {
+      const doc = await acts.renderProposal({ leadId, offerId: a.offerId, by: a.by });
+      void mailProposal({ leadId, offerId: a.offerId, documentId: doc.documentId, version: doc.version });
+    }
     await replanReminders();
     return { offerId: a.offerId, status: a.status };
   }), { validator: (a) => play.assertCanSetOfferStatus(s, a.offerId, a.status, a.reason) });
@@ -347,6 +355,77 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
     }
     s.rerouting = null;
   }
+
+  // ---- proposals and discount approval ----------------------------------------------------------------------
+  let mailsInFlight = 0;
+  /** The proposal mail goes out beside the rep's action (a slow mail server never holds the answer up). */
+  async function mailProposal(m: { leadId: string; offerId: string; documentId: string; version: number }): Promise<void> {
+    mailsInFlight++;
+    try {
+      await acts.sendProposal(m);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err; // a refused mail stays in the outbox with its reason
+    } finally {
+      mailsInFlight--;
+    }
+  }
+
+  /**
+   * Compares the offer's discount with the threshold that applies to its owner. Above it and not approved yet, the
+   * offer goes to awaiting approval (the approver gets a task and an e-mail); when sending, the send is refused.
+   */
+  async function checkDiscount(offerId: string, by: string, sending: boolean): Promise<void> {
+    const c = await db.checkDiscount({ leadId, offerId });
+    if (!c.needed || c.approval === 'approved') return;
+    if (c.approval === 'rejected') {
+      throw ApplicationFailure.nonRetryable(`the discount of ${c.discountPct}% on offer ${offerId} was rejected; renegotiate a new version with a smaller discount`, 'IllegalTransition');
+    }
+    if (c.approval !== 'pending') {
+      const r = await acts.requestApproval({ leadId, offerId, by, discountPct: c.discountPct, thresholdPct: c.thresholdPct });
+      s.offers = s.offers.map((o) => (o.id === offerId ? { ...o, status: 'awaiting_approval', approval: 'pending' } : o));
+      s.openTasks = await db.openTasks({ leadId });
+      const p: PendingApproval = { offerId, approvalId: r.approvalId, level: 1, reminderMs: c.reminderMs, escalationMs: c.escalationMs };
+      s.approvals = [...(s.approvals ?? []), p];
+      void awaitApproval(p);
+    }
+    if (sending) {
+      throw ApplicationFailure.nonRetryable(`a discount of ${c.discountPct}% is above the ${c.thresholdPct}% threshold: offer ${offerId} awaits a manager's approval and can be sent once approved`, 'IllegalTransition');
+    }
+  }
+
+  /** The approval's SLA as durable timers: a reminder to the approver, then the request goes one level up. */
+  async function awaitApproval(p: PendingApproval): Promise<void> {
+    const decided = () => s.closed || s.offers.find((o) => o.id === p.offerId)?.status !== 'awaiting_approval';
+    try {
+      while (!decided()) {
+        if (await condition(decided, p.reminderMs)) break;
+        await acts.remindApproval({ approvalId: p.approvalId, level: p.level });
+        if (await condition(decided, Math.max(1, p.escalationMs - p.reminderMs))) break;
+        const r = await acts.escalateApproval({ approvalId: p.approvalId, level: p.level });
+        if (r.level === p.level) {
+          await condition(decided); // nobody above the approver: their decision is awaited without further reminders
+          break;
+        }
+        p.level = r.level;
+        s.openTasks = await db.openTasks({ leadId });
+      }
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+    } finally {
+      s.approvals = (s.approvals ?? []).filter((x) => x.offerId !== p.offerId);
+    }
+  }
+
+  setHandler(msg.decideDiscountUpdate, async (a) => guarded(() => play.assertCanDecideDiscount(s, a.offerId), async () => {
+    await db.decideApproval({ leadId, offerId: a.offerId, approve: a.approve, comment: a.comment, by: a.by });
+    const approval = a.approve ? 'approved' as const : 'rejected' as const;
+    s.offers = s.offers.map((o) => (o.id === a.offerId ? { ...o, status: 'draft', approval } : o));
+    s.openTasks = await db.openTasks({ leadId });
+    return { offerId: a.offerId, approval };
+  }), { validator: (a) => play.assertCanDecideDiscount(s, a.offerId) });
+
+  // A run continued as new waits again for the approvals the previous one was waiting for.
+  for (const p of s.approvals ?? []) void awaitApproval(p);
 
   // ---- the interpreter -------------------------------------------------------------------------------------
   const next = (node: PipelineNode, branch?: string): string => {
@@ -534,6 +613,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
     // A pending move is applied first (its request waits for it, so the handlers would never all finish).
     if (!outcome && workflowInfo().continueAsNewSuggested && !pendingMove) {
       await condition(allHandlersFinished);
+      await condition(() => mailsInFlight === 0);
       reminderScope?.cancel(); // the next run re-arms the pending reminders from the snapshot
       await continueAsNew<typeof leadWorkflow>({ ...input, pipelineVersion: version, pipeline: doc, resume: { ...s, reminders } });
     }
