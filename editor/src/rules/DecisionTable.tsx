@@ -114,7 +114,7 @@ export function DecisionTable({ doc, catalog, readOnly, filter, problemRules, on
                           {!op && <option value={leaf.operator}>{leaf.operator}</option>}
                           {(f?.operators ?? []).map((o) => <option key={o.name} value={o.name}>{opWords(o.name, o.label)}</option>)}
                         </NativeSelect>
-                        <div className="table-value" aria-label={`value of ${f?.label ?? fact} in ${rule.name}`}>
+                        <div className="table-value">
                           <ValueInput fact={f} op={op} value={leaf.value} readOnly={readOnly} onChange={(v) => setCell(i, fact, { ...leaf, value: v as LeafCondition['value'] })} />
                         </div>
                         {!readOnly && cells.size > 1 && <ActionIcon size="xs" variant="subtle" color="gray" aria-label={`remove the ${f?.label ?? fact} condition of ${rule.name}`} onClick={() => setCell(i, fact, undefined)}><IconX size={12} /></ActionIcon>}

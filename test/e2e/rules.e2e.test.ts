@@ -1,0 +1,127 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDefaultRuleSets } from '../../db/rule-sets';
+import { createUser, type TestUser } from '../helpers/auth';
+import { createTestStack, type TestStack } from '../helpers/stack';
+import { launchChromium, shot, signIn } from './helpers/browser';
+
+// Ops in the browser: the default scoring rule set (20 rules) as short collapsed cards, then as a decision table where
+// a cell and the points are edited; publishing shows the backtest (leads whose grade would change) before confirming;
+// the versions tab shows the diff v1 → v2 rule by rule, and a rollback publishes v1's rules again as v3 with a note.
+
+const password = 'ops password for the rules test';
+let stack: TestStack;
+let ops: TestUser;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let baseUrl: string;
+
+beforeAll(async () => {
+  stack = await createTestStack();
+  ops = await createUser(stack.db.sql, { role: 'ops', id: 'u-ops-rules', password });
+  await ensureDefaultRuleSets(stack.db.sql);
+  // Mid-sized German companies: 25 points today (grade C); with "large" starting at 250 employees and worth 50 points, grade A.
+  for (let i = 0; i < 12; i++) {
+    await stack.db.sql`
+      insert into leads (id, dedupe_key, source, name, country, company_size, pipeline_id, pipeline_version, created_at)
+      values (${`lead-rules-${i}`}, ${`rules-${i}`}, 'manual', ${`Lead ${i}`}, 'DE', ${i < 8 ? 300 : 20}, 'default', 1, now() - make_interval(hours => ${i}))`;
+  }
+  await stack.app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+}, 180_000);
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) await shot(page, `47-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.close();
+});
+
+const tabButton = (name: RegExp) => page.getByRole('button', { name });
+
+describe('rule sets in the browser', () => {
+  it('opens the 20-rule scoring set as collapsed cards that fit a short page, and finds a rule by search', async () => {
+    await page.goto(`${baseUrl}/rules/scoring-default`);
+    await signIn(page, ops.email, password);
+    await page.getByTestId('rule-19').waitFor();
+    expect(await page.locator('[data-testid^="rule-"][data-collapsed]').count()).toBe(20);
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    expect(height).toBeLessThan(2200);
+    await shot(page, '47-01-collapsed-cards');
+    await page.getByLabel('search rules').fill('company');
+    expect(await page.locator('[data-testid^="rule-"][data-collapsed]').count()).toBe(3);
+    await page.getByRole('button', { name: 'expand company-large' }).click();
+    await page.getByTestId('rule-4').getByLabel('rule name').waitFor();
+    await shot(page, '47-02-search-expand');
+    await page.getByLabel('search rules').fill('');
+  });
+
+  it('edits a cell and the points in the decision table', async () => {
+    await tabButton(/^Decision table$/).click();
+    const table = page.getByTestId('decision-table');
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(20);
+    // Operators are named in words.
+    expect(await page.getByTestId('cell-4-companySize').locator('select').inputValue()).toBe('greaterThanInclusive');
+    expect(await page.getByTestId('cell-4-companySize').locator('select option:checked').textContent()).toBe('is at least');
+    await page.getByTestId('cell-4-companySize').getByRole('textbox', { name: 'value', exact: true }).fill('250');
+    await page.getByLabel('points of company-large').fill('50');
+    await page.getByTestId('rule-status').filter({ hasText: 'Unsaved changes' }).waitFor();
+    await shot(page, '47-03-decision-table');
+  });
+
+  it('publishes after a confirmation that shows the backtest on recent leads', async () => {
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const dialog = page.getByTestId('publish-dialog');
+    await dialog.getByTestId('backtest-summary').waitFor();
+    expect(await dialog.getByTestId('backtest-summary').textContent()).toMatch(/On the 12 most recent leads, 8 would get a different decision than with v1/);
+    expect(await dialog.getByTestId('backtest-grade').textContent()).toContain('8');
+    await shot(page, '47-04-publish-confirmation');
+    await dialog.getByLabel('Note').fill('Large companies start at 250 and weigh more');
+    await dialog.getByRole('button', { name: 'Publish v2' }).click();
+    await page.getByTestId('rule-status').filter({ hasText: 'Published version 2' }).waitFor();
+    const [v2] = await stack.db.sql<{ note: string; published_by: string }[]>`select note, published_by from rule_set_versions where rule_set_id = 'scoring-default' and version = 2`;
+    expect(v2).toEqual({ note: 'Large companies start at 250 and weigh more', published_by: ops.id });
+  });
+
+  it('shows the versions with notes and the diff v1 → v2 rule by rule', async () => {
+    await tabButton(/^Versions \(2\)$/).click();
+    const versions = page.getByTestId('rule-versions');
+    await versions.getByTestId('version-2').waitFor();
+    expect(await versions.getByTestId('version-2').textContent()).toContain('Large companies start at 250 and weigh more');
+    expect(await versions.getByTestId('version-1').textContent()).toContain('shipped default');
+    const changed = page.getByTestId('diff-changed');
+    await changed.first().waitFor();
+    expect(await changed.count()).toBe(1);
+    expect(await changed.textContent()).toContain('company-large');
+    const highlighted = changed.locator('[data-changed]');
+    expect(await highlighted.textContent()).toContain('is at least 250');
+    expect(await changed.textContent()).toMatch(/points:\s*15\s*→\s*50/);
+    await shot(page, '47-05-diff');
+  });
+
+  it('rolls back to v1 with a note, audited, as v3', async () => {
+    await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    const modal = page.getByRole('dialog', { name: 'Roll back to v1' });
+    await modal.getByLabel('Note').fill('Backtest looked too generous');
+    await modal.getByRole('button', { name: 'Roll back', exact: true }).click();
+    await page.getByTestId('version-3').waitFor();
+    expect(await page.getByTestId('version-3').textContent()).toContain('Backtest looked too generous');
+    const [v3] = await stack.db.sql<{ document: { rules: { name: string; event: { params: { points: number } } }[] } }[]>`
+      select document from rule_set_versions where rule_set_id = 'scoring-default' and version = 3`;
+    expect(v3!.document.rules.find((r) => r.name === 'company-large')!.event.params.points).toBe(15);
+    const [entry] = await stack.db.sql<{ actor_id: string; details: Record<string, unknown> }[]>`
+      select actor_id, details from audit_log where action = 'rule_set.published' and target_id = 'scoring-default' order by id desc limit 1`;
+    expect(entry).toMatchObject({ actor_id: ops.id, details: { version: 3, rolledBackTo: 1, note: 'Backtest looked too generous' } });
+    await shot(page, '47-06-rolled-back');
+  });
+});
