@@ -225,33 +225,33 @@ const typicalDaysToClose = (sql: Sql, f: DashboardFilters) => sql`
     from leads l cross join lateral (select min(coalesce(o.sent_at, o.created_at)) as first_at from offers o where o.lead_id = l.id) fo
    where l.status = 'won' and l.closed_at >= ${new Date(f.now.getTime() - 365 * DAY_SECONDS * 1000)} and fo.first_at is not null and ${scopedLeads(sql, f)}`;
 
+async function typicalDays(sql: Sql, f: DashboardFilters): Promise<number> {
+  const [row] = await sql<{ days: number }[]>`${typicalDaysToClose(sql, f)}`;
+  return row!.days;
+}
+
 /** The open offers (newest version of each open lead's offer, in a forecast stage) with their expected close month. */
-const openOffers = (sql: Sql, f: DashboardFilters) => sql`
-  with typical as (
-    ${typicalDaysToClose(sql, f)}
-  ), latest as (
+const openOffers = (sql: Sql, f: DashboardFilters, typicalDays: number) => sql`
+  with latest as (
     select distinct on (o.lead_id) o.lead_id, o.status, o.total, coalesce(o.sent_at, o.created_at) as since
       from offers o join leads l on l.id = o.lead_id
      where l.status in ${sql(OPEN)} and ${scopedLeads(sql, f)}
      order by o.lead_id, o.version desc
   )
-  select x.lead_id, x.status, x.total::float8 as total, t.days as typical_days,
-         to_char(greatest(x.since + t.days * interval '1 day', ${f.now}::timestamptz) at time zone 'UTC', 'YYYY-MM') as month
-    from latest x cross join typical t
+  select x.lead_id, x.status, x.total::float8 as total,
+         to_char(greatest(x.since + ${typicalDays}::float8 * interval '1 day', ${f.now}::timestamptz) at time zone 'UTC', 'YYYY-MM') as month
+    from latest x
    where x.status in ${sql([...forecastStages])}`;
 
 /** Open offers by expected close month (sent + the typical days from offer to order), total and weighted by stage probability. */
 export async function weightedForecast(sql: Sql, f: DashboardFilters): Promise<Dashboard['forecast']> {
-  const probabilities = await forecastProbabilities(sql);
-  const [rows, [typical]] = await Promise.all([
-    sql<{ month: string; n: number; total: number; weighted: number }[]>`
-      select x.month, count(*)::int as n, sum(x.total)::float8 as total,
-             sum(x.total * coalesce((${sql.json(probabilities as never)}::jsonb ->> x.status)::numeric, 0) / 100)::float8 as weighted
-        from (${openOffers(sql, f)}) x group by x.month order by x.month`,
-    sql<{ days: number }[]>`${typicalDaysToClose(sql, f)}`,
-  ]);
+  const [probabilities, days] = await Promise.all([forecastProbabilities(sql), typicalDays(sql, f)]);
+  const rows = await sql<{ month: string; n: number; total: number; weighted: number }[]>`
+    select x.month, count(*)::int as n, sum(x.total)::float8 as total,
+           sum(x.total * coalesce((${sql.json(probabilities as never)}::jsonb ->> x.status)::numeric, 0) / 100)::float8 as weighted
+      from (${openOffers(sql, f, days)}) x group by x.month order by x.month`;
   return {
-    probabilities, typicalDaysToClose: round1(typical!.days)!,
+    probabilities, typicalDaysToClose: round1(days)!,
     months: rows.map((r) => ({ month: r.month, offers: r.n, total: round2(r.total)!, weighted: round2(r.weighted)!, drill: `forecast:${r.month}` })),
   };
 }
@@ -397,7 +397,8 @@ export async function dashboardItems(sql: Sql, f: DashboardFilters, drill: strin
       : await list(wonIn(sql, f, start, end), sql`l.closed_at`, sql`null::text`, sql`(select o.total from orders o where o.lead_id = l.id)`);
   } else if (kind === 'forecast' && /^\d{4}-\d{2}$/.test(a)) {
     title = `Open offers expected to close in ${a}`;
-    rows = await list(sql`l.id in (select y.lead_id from (${openOffers(sql, f)}) y where y.month = ${a})`, sql`l.updated_at`,
+    const days = await typicalDays(sql, f);
+    rows = await list(sql`l.id in (select y.lead_id from (${openOffers(sql, f, days)}) y where y.month = ${a})`, sql`l.updated_at`,
       sql`(select o.status from offers o where o.lead_id = l.id order by o.version desc limit 1)`, offerValue);
   } else if (kind === 'stalled') {
     title = 'Stalled deals: longer in their stage than usual';
