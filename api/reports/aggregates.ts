@@ -50,8 +50,8 @@ export async function importantCustomerGroups(sql: Sql, user: AuthUser, f: Repor
 export async function conversionGroups(sql: Sql, user: AuthUser, f: ReportFilters): Promise<Fact[]> {
   const rows = await sql<Row[]>`
     select to_char(l.created_at at time zone 'UTC', 'YYYY-MM') as month, l.owner_id, u.name as owner_name, l.source,
-           l.id in (select o.lead_id from offers o where o.status <> 'draft') as offered,
-           l.id in (select r.lead_id from orders r) as ordered,
+           exists (select 1 from offers o where o.lead_id = l.id and o.status <> 'draft') as offered,
+           exists (select 1 from orders r where r.lead_id = l.id) as ordered,
            count(*)::int as n
       from leads l left join users u on u.id = l.owner_id
      where ${inPeriod(sql, 'l.created_at', f)} and ${leadFilter(sql, user, f)}
