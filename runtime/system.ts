@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../db/open';
 import { ensureDefaultPipeline } from '../db/pipelines';
 import { ensureDefaultRuleSets } from '../db/rule-sets';
 import { loadDemoHistory } from '../db/demo-history';
+import { loadDemoCatalog } from '../db/catalog-demo';
 import { ensureConstants, loadDemoData } from '../db/seed';
 import { ensureDigestSchedule } from '../workers/digest/schedule';
 import { createLeadflowWorker } from '../workers/worker';
@@ -100,6 +101,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     if (!temporalAddress) throw new Error('TEMPORAL_ADDRESS: must be set for this entry point (it runs against an existing cluster)');
 
     const seeded: RunningSystem['seeded'] = await prepared;
+    if (parts.demo && config.DEMO_DATA) await loadDemoCatalog(db.sql);
 
     const appUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
 

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { flattenOutputs } from '../../db/activity-types';
 import { leadFactsFor } from '../../db/lead-facts';
-import { checkConfiguration } from '../../rules/decide/configure';
+import { evaluateItems, leadSegment } from '../../db/pricing';
 import { evaluateRules } from '../../rules/decide/evaluate';
 import { scoreLead } from '../../rules/decide/score';
 import { ruleSetDocumentSchema, type Condition, type ScoringRuleSet } from '../../rules/schema';
@@ -78,17 +78,22 @@ export function createScoreActivities({ sql }: ActivityDeps) {
       return { branch };
     },
 
-    /** Checks the lead's newest offer against a configurator rule set (one check per offer line). */
+    /**
+     * Checks the lead's newest offer against a configurator rule set with the same evaluation as the quote (the
+     * offer's products, contract length and the lead's segment are facts); a rule's fee line is not a configuration.
+     */
     async checkLatestOffer(a: { leadId: string; ruleSetId: string; nodeId: string }): Promise<{ valid: boolean; violations: string[] }> {
       const rs = await load(a.ruleSetId, 'configurator');
-      const lines = await sql<{ product: string; options: string[]; quantity: number }[]>`
-        select l.product, l.options, l.quantity from offer_lines l
-        where l.offer_id = (select id from offers where lead_id = ${a.leadId} order by version desc limit 1)`;
-      const violations: string[] = [];
-      for (const line of lines) {
-        const r = await checkConfiguration(rs.document, { product: line.product, options: line.options, quantity: line.quantity });
-        violations.push(...r.violations.map((v) => v.message));
-      }
+      const lines = await sql<{ product: string; product_id: string | null; options: string[]; quantity: number; list_unit_price: string | null; contract_months: number | null }[]>`
+        select l.product, l.product_id, l.options, l.quantity, l.list_unit_price, o.contract_months from offer_lines l join offers o on o.id = l.offer_id
+        where l.offer_id = (select id from offers where lead_id = ${a.leadId} order by version desc limit 1)
+          and coalesce(l.price_source, 'catalog') <> 'fee'
+        order by l.id`;
+      const lead = await leadSegment(sql, a.leadId);
+      const checked = await evaluateItems(rs.document, lines.map((l) => ({
+        productId: l.product_id ?? l.product, options: l.options, quantity: l.quantity, ...(l.list_unit_price !== null ? { listUnitPrice: Number(l.list_unit_price) } : {}),
+      })), { contractMonths: lines[0]?.contract_months ?? undefined, lead });
+      const violations = checked.violations.map((v) => `${v.description} (rule ${v.rule})`);
       const valid = lines.length > 0 && violations.length === 0;
       await recordEvent(sql, {
         key: `${a.leadId}:configurator:${a.nodeId}:${lines.length}:${violations.length}`, leadId: a.leadId, type: 'configurator_checked',

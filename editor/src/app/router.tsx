@@ -37,6 +37,7 @@ const TeamsPage = lazy(() => import('../features/admin/components/TeamsPage').th
 const ApiKeysPage = lazy(() => import('../features/admin/components/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
 const ConstantsPage = lazy(() => import('../features/admin/components/ConstantsPage').then((m) => ({ default: m.ConstantsPage })));
 const MailPage = lazy(() => import('../features/admin/components/MailPage').then((m) => ({ default: m.MailPage })));
+const TemplatesPage = lazy(() => import('../features/admin/components/TemplatesPage').then((m) => ({ default: m.TemplatesPage })));
 const AuditPage = lazy(() => import('../features/admin/components/AuditPage').then((m) => ({ default: m.AuditPage })));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const BoardPage = lazy(() => import('../features/board/components/BoardPage').then((m) => ({ default: m.BoardPage })));
@@ -45,7 +46,11 @@ const ReportsPage = lazy(() => import('../features/reports/components/ReportsPag
 const ReportPage = lazy(() => import('../features/reports/components/ReportPage').then((m) => ({ default: m.ReportPage })));
 const DashboardPage = lazy(() => import('../features/dashboard/components/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 const LiveView = lazy(() => import('../live/LiveView').then((m) => ({ default: m.LiveView })));
+const CatalogPage = lazy(() => import('../features/catalog/components/CatalogPage').then((m) => ({ default: m.CatalogPage })));
+const OrdersPage = lazy(() => import('../features/orders/components/OrdersPage').then((m) => ({ default: m.OrdersPage })));
+const OrderPage = lazy(() => import('../features/orders/components/OrderPage').then((m) => ({ default: m.OrderPage })));
 const MoveLeadsPage = lazy(() => import('../features/moves/components/MoveLeadsPage').then((m) => ({ default: m.MoveLeadsPage })));
+const ProposalSettingsPage = lazy(() => import('../features/proposals/components/ProposalSettingsPage').then((m) => ({ default: m.ProposalSettingsPage })));
 const EntryRulesPage = lazy(() => import('../pipeline/EntryRulesPage').then((m) => ({ default: m.EntryRulesPage })));
 
 /** Signed in: the shell around the page. Not signed in: the sign-in form at the same URL, which then shows the page. */
@@ -97,6 +102,9 @@ export const routes: RouteObject[] = [
       { path: 'dashboard', element: <DashboardPage /> },
       { path: 'reports', element: <ReportsPage /> },
       { path: 'reports/:report', element: <ReportPage /> },
+      { path: 'catalog', element: <CatalogPage /> },
+      { path: 'orders', element: <OrdersPage /> },
+      { path: 'orders/:id', element: <OrderPage /> },
       {
         path: 'admin',
         element: <AdminLayout />,
@@ -107,11 +115,13 @@ export const routes: RouteObject[] = [
           { path: 'api-keys', element: <ApiKeysPage /> },
           { path: 'constants', element: <ConstantsPage /> },
           { path: 'mail', element: <MailPage /> },
+          { path: 'templates', element: <TemplatesPage /> },
           { path: 'audit', element: <AuditPage /> },
         ],
       },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'outbox', element: <OutboxPage /> },
+      { path: 'proposals', element: <ProposalSettingsPage /> },
       { path: 'pipelines/:id/moves', element: <MoveLeadsPage /> },
       {
         element: <Legacy />,

@@ -94,7 +94,7 @@ function AccountView({ d }: { d: AccountDetail }) {
         <Section title="Orders" count={d.orders.length} empty="No orders yet." testId="account-orders">
           <Table.Thead><Table.Tr><Table.Th>Order</Table.Th><Table.Th>Lead</Table.Th><Table.Th ta="right">Total</Table.Th><Table.Th>Placed</Table.Th></Table.Tr></Table.Thead>
           <Table.Tbody>{d.orders.map((o) => (
-            <Table.Tr key={o.id}><Table.Td><Text size="sm" ff="monospace">{o.id}</Text></Table.Td><Table.Td>{leadLink(o.leadId, o.leadName ?? leadName.get(o.leadId) ?? o.leadId)}</Table.Td>
+            <Table.Tr key={o.id}><Table.Td><Anchor component={Link} to={`/orders/${encodeURIComponent(o.id)}`} size="sm" ff="monospace">{o.id}</Anchor></Table.Td><Table.Td>{leadLink(o.leadId, o.leadName ?? leadName.get(o.leadId) ?? o.leadId)}</Table.Td>
               <Table.Td ta="right"><Text size="sm" fw={600}>{formatMoney(o.total, o.currency ?? 'EUR')}</Text></Table.Td><Table.Td><Text size="sm" c="dimmed">{formatDate(o.createdAt)}</Text></Table.Td></Table.Tr>
           ))}</Table.Tbody>
         </Section>

@@ -1,4 +1,5 @@
-import { Badge, Button, Group, Menu, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Menu, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { IconChevronDown } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { formatDate, formatDateTime, formatMoney, humanize } from '../../../lib/format';
@@ -37,7 +38,7 @@ export function TasksSection({ tasks }: { tasks: LeadTask[] }) {
   );
 }
 
-const offerColor: Record<string, string> = { draft: 'gray', sent: 'blue', confirmed: 'cyan', in_follow_up: 'yellow', renegotiated: 'grape', accepted: 'green', rejected: 'red', postponed: 'orange' };
+const offerColor: Record<string, string> = { draft: 'gray', awaiting_approval: 'orange', sent: 'blue', confirmed: 'cyan', in_follow_up: 'yellow', renegotiated: 'grape', accepted: 'green', rejected: 'red', postponed: 'orange' };
 const settable = ['sent', 'confirmed', 'in_follow_up', 'accepted', 'rejected', 'postponed'];
 
 /** Offers with their lines and totals; each offer's status menu offers what the workflow allows. */
@@ -130,7 +131,7 @@ export function OrdersSection({ orders }: { orders: LeadOrder[] }) {
         <Stack gap={6}>
           {orders.map((o) => (
             <Group key={o.id} justify="space-between" data-testid="order">
-              <div><Text size="sm" fw={500}>Order {o.id}</Text><Text size="xs" c="dimmed">{formatDate(o.createdAt)}</Text></div>
+              <div><Anchor component={Link} to={`/orders/${encodeURIComponent(o.id)}`} size="sm" fw={500}>Order {o.id}</Anchor><Text size="xs" c="dimmed">{formatDate(o.createdAt)}</Text></div>
               <Text fw={700}>{formatMoney(o.total, o.currency)}</Text>
             </Group>
           ))}

@@ -1,10 +1,12 @@
-import { ActionIcon, Button, Group, NumberInput, Table, TagsInput, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Center, Group, Loader, Modal, NumberInput, Table, TagsInput, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { createOfferBodySchema } from '../../../../../../engine/lead/schemas';
 import { formatMoney } from '../../../../lib/format';
 import type { LeadOffer } from '../../api/types';
+import { useCatalogProducts } from '../../api/pricing';
 import { ActionModal } from './ActionModal';
+import { OfferConfigurator } from './OfferConfigurator';
 import { useActionSubmit } from './use-action-submit';
 
 interface Line { product: string; options: string[]; quantity: number | string; unitPrice: number | string }
@@ -13,8 +15,20 @@ interface Values extends Record<string, unknown> { lines: Line[]; currency: stri
 const emptyLine = (): Line => ({ product: '', options: [], quantity: 1, unitPrice: '' });
 const lineTotal = (l: Line) => (Number(l.quantity) || 0) * (Number(l.unitPrice) || 0);
 
-/** Create an offer from free lines (product, options, quantity, unit price), or renegotiate: a new offer superseding one. */
+/**
+ * Create an offer, or renegotiate (a new offer superseding one): from the catalog with the configurator when the
+ * catalog has products, else from lines typed by hand.
+ */
 export function OfferForm({ leadId, onClose, supersedes }: { leadId: string; onClose(): void; supersedes?: LeadOffer }) {
+  const products = useCatalogProducts();
+  if (products.isPending) return <Modal opened onClose={onClose} title="Create an offer"><Center p="lg"><Loader /></Center></Modal>;
+  const items = products.data?.items ?? [];
+  if (items.length) return <OfferConfigurator leadId={leadId} products={items} onClose={onClose} supersedes={supersedes} />;
+  return <FreeLinesOfferForm leadId={leadId} onClose={onClose} supersedes={supersedes} />;
+}
+
+/** An offer from free lines (product, options, quantity, unit price). */
+function FreeLinesOfferForm({ leadId, onClose, supersedes }: { leadId: string; onClose(): void; supersedes?: LeadOffer }) {
   const form = useForm<Values>({
     initialValues: {
       lines: supersedes?.lines.length ? supersedes.lines.map((l) => ({ ...l, options: [...l.options] })) : [emptyLine()],
