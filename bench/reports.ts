@@ -8,7 +8,7 @@
  * misses it, EXPLAIN ANALYZE of its slowest statement names the plan nodes that spent the time.
  * Run: `npx tsx bench/reports.ts` (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; a database
  * `leadflow_bench_reports_<random>` is created and dropped; `--keep` keeps it, BENCH_DB=<name> reuses one).
- * Results go to bench/results/reports.json.
+ * `BENCH_RUNS=<n>` times each query n times instead of 20. Results go to bench/results/reports.json.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,8 @@ const LEADS = 1_000_000;
 const ACCOUNTS = 50_000;
 const TEAMS = 5;
 const REPS_PER_TEAM = 8;
-const RUNS = 20;
+/** Runs per query (cycling through the scenarios); BENCH_RUNS overrides it for a quick look. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const GOAL_MS = 100;
 const DAY = 86_400_000;
 const NOW = new Date(Math.floor(Date.now() / DAY) * DAY + 12 * 3_600_000);
