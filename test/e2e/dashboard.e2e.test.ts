@@ -87,10 +87,14 @@ describe('dashboard in the browser', () => {
     expect(await card('stalled').innerText()).not.toContain('Open deal 3');
     expect(await card('ttc').getByTestId('ttc-row').count()).toBe(3);
     await page.waitForTimeout(600); // chart animations
+    // Shots without a chart tooltip under the pointer.
+    await page.mouse.move(1, 1);
     await shot(page, '70-dashboard-top');
     await card('forecast').scrollIntoViewIfNeeded();
+    await page.mouse.move(1, 1);
     await shot(page, '70-dashboard-middle');
     await card('stalled').scrollIntoViewIfNeeded();
+    await page.mouse.move(1, 1);
     await shot(page, '70-dashboard-deals');
   });
 
