@@ -2,6 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { hash } from '@node-rs/argon2';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { publishPipeline } from '../../db/pipelines';
+import { createRuleSet, publishRuleSet } from '../../db/rule-sets';
+import { defaultPipeline } from '../../engine/pipeline/default-pipeline';
+import type { PipelineDocument } from '../../engine/pipeline/schema';
+import { packs } from '../../rules/packs';
+import type { RuleSetDocument } from '../../rules/schema';
 import { bearerHeaders } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
@@ -126,5 +132,40 @@ describe('several pipelines in the browser', () => {
     await shot(page, '80-06-unknown-template-refused');
     const versions = (await stack.app.inject({ url: '/api/pipelines/partners', headers: admin })).json() as { versions: unknown[] };
     expect(versions.versions).toHaveLength(1);
+  });
+
+  it('shows a lead whose process failed with the reason, counted in Live, and Retry resumes it after the fix', async () => {
+    // A version written straight to the store, past the checks: its score node names a rule set nobody published yet.
+    const fragile: PipelineDocument = { ...structuredClone(defaultPipeline), id: 'fragile', name: 'Fragile' };
+    (fragile.nodes.find((n) => n.id === 'score')!.config as { ruleSetId: string }).ruleSetId = 'scoring-later';
+    await publishPipeline(stack.db.sql, fragile, null, 'unchecked');
+    const rules = await stack.app.inject({ method: 'PUT', url: '/api/entry-rules', headers: admin, payload: { rules: [
+      { name: 'Norway', pipelineId: 'fragile', conditions: { all: [{ fact: 'country', operator: 'equal', value: 'NO' }] } },
+    ] } });
+    expect(rules.statusCode, rules.body).toBe(200);
+    const res = await stack.app.inject({ method: 'POST', url: '/api/leads', headers: admin, payload: { name: 'Nora Fjord', email: 'nora@fjord.example', country: 'NO' } });
+    const leadId = (res.json() as { leadId: string }).leadId;
+    await eventually(async () => (await stack.db.sql`select 1 from leads where id = ${leadId} and status = 'failed'`).length > 0, 30_000);
+
+    await page.goto(`${baseUrl}/live/fragile`);
+    await page.getByTestId('live-failed').waitFor();
+    expect(await page.getByTestId('live-failed').textContent()).toMatch(/1\s*failed/);
+
+    await page.goto(`${baseUrl}/leads/${leadId}`);
+    const failed = page.getByTestId('lead-failed');
+    await failed.waitFor();
+    expect(await failed.textContent()).toMatch(/rule set "scoring-later" has no published version/);
+    await shot(page, '80-07-lead-failed');
+
+    const scoring = { ...packs.scoring, id: 'scoring-later', name: 'Scoring published late' } as RuleSetDocument;
+    await createRuleSet(stack.db.sql, 'scoring-later', scoring);
+    await publishRuleSet(stack.db.sql, 'scoring-later', scoring, null, 'the fix');
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => failed.count(), { timeout: 30_000 }).toBe(0);
+    await page.getByText(/Restarted by Olga Ops at “score”/).waitFor();
+    await eventually(async () => (await stack.db.sql`select 1 from leads where id = ${leadId} and status <> 'failed' and stage <> 'captured'`).length > 0, 30_000);
+    await page.reload();
+    await page.getByText(/Scored \d+ points/).first().waitFor();
+    await shot(page, '80-08-lead-retried');
   });
 });

@@ -41,7 +41,7 @@ function ScoreBreakdown({ lead, score }: { lead: Lead; score: LeadScore | null |
   );
 }
 
-const statusColor: Record<string, string> = { open: 'blue', qualified: 'indigo', nurturing: 'grape', won: 'green', lost: 'red', disqualified: 'gray' };
+const statusColor: Record<string, string> = { open: 'blue', qualified: 'indigo', nurturing: 'grape', won: 'green', lost: 'red', disqualified: 'gray', failed: 'red' };
 
 /** Who the lead is, whose it is, where it stands and what is due next. */
 export function LeadHeader({ lead, score, nextDeadline }: { lead: Lead; score: LeadScore | null | undefined; nextDeadline: string | null | undefined }) {

@@ -62,8 +62,10 @@ export function LeadPage() {
   const l = d.lead;
   const c = constants.data ?? {};
   // Ask the workflow; if that fails, offer every action and let the server's answer say no.
+  // A failed process takes no action until it is retried.
   const permission = (name: ActionName): Permission & { pending?: boolean } =>
-    actions.data ? (actions.data.actions[name] ?? { allowed: false, reason: 'Not offered by this pipeline' })
+    d.failure ? { allowed: false, reason: 'The lead\'s process failed; sales ops can retry it' }
+    : actions.data ? (actions.data.actions[name] ?? { allowed: false, reason: 'Not offered by this pipeline' })
       : actions.isPending ? { allowed: false, pending: true } : { allowed: true };
   const statusPermission = (offerId: string, status: string): Permission =>
     actions.data ? (actions.data.offerStatus?.[offerId]?.[status] ?? { allowed: false, reason: 'Not possible from the current status' }) : { allowed: !actions.isPending };
