@@ -40,7 +40,7 @@ describe('discount approval', () => {
     const [lead] = await stack.db.sql<{ owner_id: string | null }[]>`select owner_id from leads where id = ${leadId}`;
     if (lead?.owner_id !== 'u-anna') expect((await post(admin.headers, `/api/leads/${leadId}/reassign`, { ownerId: 'u-anna', reason: 'test' })).statusCode).toBe(200);
     expect((await post(anna, `/api/leads/${leadId}/qualify`)).statusCode).toBe(200);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => stack?.close());
 
   it('thresholds: ops set a default, a role and a team threshold; a missing default or an unknown team is refused by name; audited', async () => {

@@ -37,7 +37,7 @@ describe('proposal on sent', () => {
     const offer = await post(mia, `/api/leads/${leadId}/offers`, { lines });
     expect(offer.statusCode, offer.body).toBe(200);
     offerId = offer.json().offerId;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await stack?.close();
     await smtp?.stop();

@@ -29,6 +29,8 @@ let csrfToken: string | null = null;
 export const setCsrfToken = (t: string | null) => {
   csrfToken = t;
 };
+/** The CSRF header of the session, for the few calls that read a non-JSON answer themselves (a PDF preview). */
+export const csrfHeaders = (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {});
 
 export interface ApiInit { method?: string; body?: unknown; signal?: AbortSignal }
 

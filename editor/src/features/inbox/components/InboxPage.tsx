@@ -3,6 +3,7 @@ import { IconSearch } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader';
+import { ApprovalsCard } from '../../approvals';
 import { useUser } from '../../../lib/session';
 import { useRepOptions } from '../api/stages';
 import { useTasks } from '../api/tasks';
@@ -33,6 +34,7 @@ export function InboxPage() {
   return (
     <Stack gap="md" className="page" data-testid="inbox">
       <PageHeader title="Inbox" description={seesOthers ? 'Tasks of the reps you look after: calls, follow-ups, overdue offers.' : 'Tasks the pipelines created for you: calls, follow-ups, overdue offers.'} />
+      <ApprovalsCard />
       <Group gap="sm" align="flex-end" wrap="wrap">
         {seesOthers && (
           <SegmentedControl value={mine ? 'mine' : 'all'} onChange={(v) => set('mine', v === 'mine' ? 'true' : '')}
