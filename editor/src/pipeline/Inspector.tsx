@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FlowNode } from '../../model';
 import { ConfigForm } from './ConfigForm';
+import { CustomActivityInfo } from './CustomActivityInfo';
 import { typeInfo, type PaletteItem } from './palette';
 import { usePipelineStore } from './store';
 
@@ -106,6 +107,7 @@ function NodeInspector({ node, palette }: { node: Pick<FlowNode, 'id' | 'data'>;
             onChange={(input) => update(node.id, { config: { ...node.data.config, input } })} />
         </>
       )}
+      {item?.kind === 'custom' && <CustomActivityInfo item={item} />}
       <h4>Outputs</h4>
       <div className="chips">{node.data.outputs.length ? node.data.outputs.map((o) => <span key={o} className="chip on">{o}</span>) : <span className="muted small">none (an end)</span>}</div>
     </div>

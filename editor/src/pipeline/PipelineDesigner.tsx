@@ -320,7 +320,7 @@ function Palette({ items }: { items: PaletteItem[] }) {
             <span className="palette-icon" style={{ background: info.accent }}>{info.icon}</span>
             <span>
               <span className="palette-name">{item.kind === 'custom' ? item.label : info.name}</span>
-              <span className="palette-desc">{item.kind === 'custom' ? 'custom activity' : item.label}</span>
+              <span className="palette-desc">{item.kind === 'custom' ? `custom activity${item.online === false ? ' · worker offline' : ''}` : item.label}</span>
             </span>
           </div>
         );

@@ -13,6 +13,13 @@ export interface PaletteItem {
   configSchema: JsonSchema;
   inputSchema?: JsonSchema;
   defaults: Record<string, unknown>;
+  /** Custom items: the activity type's version, output facts for decisions, and its worker's status. */
+  version?: number;
+  outputFacts?: { name: string; type: string; label: string; values?: string[] }[];
+  source?: 'builtin' | 'developer';
+  taskQueue?: string;
+  online?: boolean;
+  lastSeenAt?: string | null;
 }
 
 /** Short names and accent colours per node type (display only). */
