@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDefaultPipeline } from '../../db/pipelines';
 import { ensureDefaultRuleSets } from '../../db/rule-sets';
 import { createUser, type TestUser } from '../helpers/auth';
 import { createTestStack, type TestStack } from '../helpers/stack';
@@ -22,6 +23,7 @@ beforeAll(async () => {
   stack = await createTestStack();
   ops = await createUser(stack.db.sql, { role: 'ops', id: 'u-ops-rules', password });
   await ensureDefaultRuleSets(stack.db.sql);
+  await ensureDefaultPipeline(stack.db.sql);
   // Mid-sized German companies: 25 points today (grade C); with "large" starting at 250 employees and worth 50 points, grade A.
   for (let i = 0; i < 12; i++) {
     await stack.db.sql`
@@ -123,5 +125,24 @@ describe('rule sets in the browser', () => {
       select actor_id, details from audit_log where action = 'rule_set.published' and target_id = 'scoring-default' order by id desc limit 1`;
     expect(entry).toMatchObject({ actor_id: ops.id, details: { version: 3, rolledBackTo: 1, note: 'Backtest looked too generous' } });
     await shot(page, '47-06-rolled-back');
+  });
+
+  it("edits a decision's branch conditions in the rule builder and picks the mail step's template from a list", async () => {
+    await page.goto(`${baseUrl}/pipelines/default`);
+    await page.locator('[data-testid="canvas"][data-fitted="true"]').waitFor();
+    await page.locator('.react-flow__node[data-id="hot"]').click();
+    const inspector = page.getByTestId('inspector');
+    const branch = inspector.getByTestId('branch-conditions').first();
+    await branch.waitFor();
+    // Facts and operators are selects from the catalog, operators in words; no JSON to type.
+    expect(await branch.getByLabel('fact').first().inputValue()).toBe('score');
+    expect(await branch.getByLabel('operator').first().locator('option:checked').textContent()).toBe('is at least');
+    expect(await inspector.locator('textarea').count()).toBe(0);
+    await shot(page, '47-07-decision-branches');
+    await page.locator('.react-flow__node[data-id="nurture-mail"]').click();
+    const template = page.getByTestId('inspector').getByLabel('Template');
+    expect(await template.inputValue()).toBe('nurture');
+    expect(await template.locator('option').allTextContents()).toEqual(expect.arrayContaining(['assignment', 'nurture', 'thank_you']));
+    await shot(page, '47-08-template-picker');
   });
 });

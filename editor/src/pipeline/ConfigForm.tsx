@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { fieldLabel, fieldsOf, type FormField, type JsonSchema } from '../../model';
 import { useRuleSets } from '../lib/rule-sets';
+import { TemplateSelect } from '../rules/pickers';
+import { BranchConditions } from './BranchConditions';
 
 interface Props {
   schema: JsonSchema;
@@ -20,7 +22,7 @@ export function ConfigForm({ schema, nodeType, value, onChange, readOnly, fieldP
     <div className="form">
       {fields.map((f) => (
         <Field
-          key={f.name} field={f} value={value[f.name]} readOnly={readOnly} problems={fieldProblems[f.name]}
+          key={f.name} field={f} nodeType={nodeType} value={value[f.name]} readOnly={readOnly} problems={fieldProblems[f.name]}
           onChange={(v) => {
             const next = { ...value };
             if (v === undefined || v === '') delete next[f.name];
@@ -33,12 +35,12 @@ export function ConfigForm({ schema, nodeType, value, onChange, readOnly, fieldP
   );
 }
 
-function Field({ field, value, onChange, readOnly, problems }: { field: FormField; value: unknown; onChange(v: unknown): void; readOnly?: boolean; problems?: string[] }) {
+function Field({ field, nodeType, value, onChange, readOnly, problems }: { field: FormField; nodeType?: string; value: unknown; onChange(v: unknown): void; readOnly?: boolean; problems?: string[] }) {
   const id = `f-${field.name}`;
   return (
     <div className={`field${problems?.length ? ' field-error' : ''}`}>
       <label htmlFor={id}>{fieldLabel(field.name)}{field.required && <span className="req">*</span>}</label>
-      <Input id={id} field={field} value={value} onChange={onChange} readOnly={readOnly} />
+      <Input id={id} field={field} nodeType={nodeType} value={value} onChange={onChange} readOnly={readOnly} />
       {problems?.map((p) => <div key={p} className="field-msg">{p}</div>)}
     </div>
   );
@@ -46,21 +48,28 @@ function Field({ field, value, onChange, readOnly, problems }: { field: FormFiel
 
 function RuleSetSelect({ id, field, value, onChange, readOnly }: { id: string; field: FormField; value: unknown; onChange(v: unknown): void; readOnly?: boolean }) {
   const sets = useRuleSets();
-  const options = (sets ?? []).filter((s) => s.kind === field.ruleSetKind);
+  // Without a kind (a decision's rule set, recorded with each decision) every rule set may be chosen.
+  const options = (sets ?? []).filter((s) => !field.ruleSetKind || s.kind === field.ruleSetKind);
   const current = typeof value === 'string' ? value : '';
   if (sets && sets.length === 0) {
     return <input id={id} value={current} disabled={readOnly} placeholder={`${field.ruleSetKind}-default`} onChange={(e) => onChange(e.target.value)} />;
   }
   return (
     <select id={id} value={current} disabled={readOnly} onChange={(e) => onChange(e.target.value || undefined)}>
-      <option value="">{field.required ? `— choose a ${field.ruleSetKind} rule set —` : '— none —'}</option>
+      <option value="">{field.required ? `— choose a ${field.ruleSetKind ?? ''} rule set —` : '— none —'}</option>
       {current && !options.some((o) => o.id === current) && <option value={current}>{current} (unknown)</option>}
       {options.map((o) => <option key={o.id} value={o.id}>{o.name} ({o.id})</option>)}
     </select>
   );
 }
 
-function Input({ id, field, value, onChange, readOnly }: { id: string; field: FormField; value: unknown; onChange(v: unknown): void; readOnly?: boolean }) {
+function Input({ id, field, nodeType, value, onChange, readOnly }: { id: string; field: FormField; nodeType?: string; value: unknown; onChange(v: unknown): void; readOnly?: boolean }) {
+  // Fields whose values name things stored elsewhere get a picker fed by the API instead of free text or JSON.
+  if (nodeType === 'send_email' && field.name === 'template') {
+    return <TemplateSelect id={id} ariaLabel="Template" w="100%" value={typeof value === 'string' ? value : undefined} readOnly={readOnly} onChange={onChange} />;
+  }
+  if (nodeType === 'decision' && field.name === 'ruleSetId') return <RuleSetSelect id={id} field={field} value={value} onChange={onChange} readOnly={readOnly} />;
+  if (nodeType === 'decision' && field.name === 'when') return <BranchConditions value={value} onChange={onChange} readOnly={readOnly} />;
   switch (field.kind) {
     case 'rule-set':
       return <RuleSetSelect id={id} field={field} value={value} onChange={onChange} readOnly={readOnly} />;
@@ -104,7 +113,7 @@ function Input({ id, field, value, onChange, readOnly }: { id: string; field: Fo
           {list.map((item, i) => (
             <div key={i} className="object-item">
               {field.itemFields!.map((f) => (
-                <Field key={f.name} field={f} value={item[f.name]} readOnly={readOnly} onChange={(v) => {
+                <Field key={f.name} field={f} nodeType={nodeType} value={item[f.name]} readOnly={readOnly} onChange={(v) => {
                   const next = [...list];
                   const copy = { ...item };
                   if (v === undefined || v === '') delete copy[f.name];

@@ -3,6 +3,7 @@ import { IconX } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import type { RuleSetKind } from '../../../rules/schema';
 import { pathString } from '../../model';
+import { TeamSelect, TemplateSelect, UserSelect, UsersMultiSelect } from './pickers';
 import type { EditableRule } from './types';
 
 type Event = EditableRule['event'];
@@ -40,7 +41,7 @@ export function OutcomeEditor({ kind, event, onChange, readOnly, docPath, proble
       <Group gap="sm" wrap="wrap" align="flex-end">
         <NumberInput size="xs" w={120} label="Remind after (h)" aria-label="delay hours" value={typeof p.delayHours === 'number' ? p.delayHours : ''} disabled={readOnly} onChange={(v) => set({ delayHours: num(v) })} />
         <NativeSelect size="xs" w={120} label="To" value={String(p.recipient ?? 'owner')} disabled={readOnly} onChange={(e) => set({ recipient: e.currentTarget.value })} data={['owner', 'manager']} />
-        <TextInput size="xs" w={160} label="Template" value={String(p.template ?? '')} disabled={readOnly} onChange={(e) => set({ template: e.currentTarget.value })} />
+        <TemplateSelect w={180} label="Template" ariaLabel="reminder template" value={typeof p.template === 'string' ? p.template : undefined} readOnly={readOnly} onChange={(v) => set({ template: v })} />
         <TextInput size="xs" w={160} label="Task kind" value={String(p.kind ?? '')} disabled={readOnly} onChange={(e) => set({ kind: e.currentTarget.value || undefined })} />
       </Group>,
     );
@@ -81,17 +82,17 @@ function StrategyFields({ s, readOnly, onChange, nested }: { s: Record<string, u
     <Group gap="sm" wrap="wrap" align="flex-start">
       <NativeSelect size="xs" w={200} aria-label={nested ? 'fallback strategy' : 'strategy'} value={String(s.type)} disabled={readOnly} data={options}
         onChange={(e) => onChange(fresh(e.currentTarget.value))} />
-      {s.type === 'named' && <TextInput size="xs" placeholder="user id" aria-label="user id" value={String(s.userId ?? '')} disabled={readOnly} onChange={(e) => onChange({ ...s, userId: e.currentTarget.value })} />}
-      {(s.type === 'round_robin' || s.type === 'capacity') && <TextInput size="xs" placeholder="team id" aria-label="team id" value={String(s.team ?? '')} disabled={readOnly} onChange={(e) => onChange({ ...s, team: e.currentTarget.value || undefined })} />}
+      {s.type === 'named' && <UserSelect ariaLabel="assignee" value={typeof s.userId === 'string' ? s.userId : undefined} readOnly={readOnly} onChange={(v) => onChange({ ...s, userId: v ?? '' })} />}
+      {(s.type === 'round_robin' || s.type === 'capacity') && <TeamSelect ariaLabel="team" value={typeof s.team === 'string' ? s.team : undefined} readOnly={readOnly} onChange={(v) => onChange({ ...s, team: v })} />}
       {s.type === 'capacity' && (
-        <TextInput size="xs" w={240} placeholder="or user ids, comma separated" aria-label="user ids" value={Array.isArray(s.userIds) ? (s.userIds as string[]).join(', ') : ''} disabled={readOnly}
-          onChange={(e) => { const ids = e.currentTarget.value.split(',').map((x) => x.trim()).filter(Boolean); onChange({ ...s, userIds: ids.length ? ids : undefined }); }} />
+        <UsersMultiSelect ariaLabel="reps" value={Array.isArray(s.userIds) ? (s.userIds as string[]) : []} readOnly={readOnly}
+          onChange={(ids) => onChange({ ...s, userIds: ids.length ? ids : undefined })} />
       )}
       {s.type === 'weighted' && (
         <Stack gap={4}>
           {weights.map((w, i) => (
             <Group key={i} gap={6}>
-              <TextInput size="xs" placeholder="user id" aria-label="user id" value={w.userId} disabled={readOnly} onChange={(e) => onChange({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, userId: e.currentTarget.value } : x)) })} />
+              <UserSelect ariaLabel={`assignee ${i + 1}`} value={w.userId || undefined} readOnly={readOnly} onChange={(v) => onChange({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, userId: v ?? '' } : x)) })} />
               <NumberInput size="xs" w={90} aria-label="weight" value={w.weight} disabled={readOnly} onChange={(v) => onChange({ ...s, weights: weights.map((x, j) => (j === i ? { ...x, weight: Number(v) || 0 } : x)) })} />
               {!readOnly && <ActionIcon variant="subtle" color="gray" size="sm" aria-label="remove assignee" onClick={() => onChange({ ...s, weights: weights.filter((_, j) => j !== i) })}><IconX size={14} /></ActionIcon>}
             </Group>

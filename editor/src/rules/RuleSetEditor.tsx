@@ -98,9 +98,11 @@ export function RuleSetEditor({ ruleSetId }: { ruleSetId: string }) {
       return false;
     }
   };
-  /** Saves the draft, then asks for confirmation with the backtest of the saved draft. */
+  /** Saves the draft, then asks for confirmation with the backtest of the saved draft (a first version has nothing to compare with). */
   const publish = async () => {
-    if (await save()) setPublishing(true);
+    if (!(await save())) return;
+    if (detail?.versions.length) setPublishing(true);
+    else await confirmPublish('').catch(() => undefined);
   };
   const confirmPublish = async (note: string) => {
     try {
