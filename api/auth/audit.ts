@@ -9,6 +9,8 @@ export type AuditAction =
   | 'user.password_changed' | 'team.created' | 'team.updated'
   | 'api_key.created' | 'api_key.revoked'
   | 'pipeline.published' | 'rule_set.published' | 'lead.reassigned' | 'lead.exported' | 'lead.migrated'
+  | 'pipeline.renamed' | 'pipeline.duplicated' | 'pipeline.archived' | 'pipeline.restored' | 'pipeline.rolled_back'
+  | 'pipeline.entry_rules_changed' | 'lead.retried'
   | (string & {});
 
 export interface AuditEntry {

@@ -9,6 +9,7 @@ const knownActions = [
   'team.created', 'team.updated', 'api_key.created', 'api_key.revoked',
   'constant.created', 'constant.updated', 'constant.deactivated', 'constant.activated', 'constant.deleted', 'mail.enabled', 'mail.disabled',
   'pipeline.published', 'rule_set.published', 'lead.reassigned', 'lead.exported', 'lead.migrated',
+  'pipeline.renamed', 'pipeline.duplicated', 'pipeline.archived', 'pipeline.restored', 'pipeline.rolled_back', 'pipeline.entry_rules_changed', 'lead.retried',
 ];
 
 function Target({ e, userName }: { e: AuditEntry; userName: Map<string, string> }) {
