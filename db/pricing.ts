@@ -13,7 +13,7 @@
 import { priceItems, quoteTotals, segmentOf, type PricingItem, type PricingProblem } from '../engine/pricing/price';
 import type { Configuration, PricedLine, Quote, Violation } from '../engine/pricing/schemas';
 import { toCents } from '../engine/lead/bounds';
-import { checkConfiguration } from '../rules/decide/configure';
+import { compileMatcher, type CompiledMatcher } from '../rules/compiled';
 import type { ConfigurationFacts } from '../rules/facts';
 import type { ConfiguratorRuleSet, RuleSetDocument } from '../rules/schema';
 import type { Sql } from './client';
@@ -73,11 +73,33 @@ export async function evaluateItems(doc: ConfiguratorRuleSet | null, items: read
     if (ctx.lead?.companySize !== undefined) facts.companySize = ctx.lead.companySize;
     if (ctx.lead?.industry) facts.industry = ctx.lead.industry;
     if (ctx.lead?.country) facts.country = ctx.lead.country;
-    const r = await checkConfiguration(doc, facts);
-    violations.push(...r.violations.map((v) => ({ item: index, productId: it.productId, rule: v.rule, description: v.message })));
-    adjustments.push(r.adjustments.map((a) => ({ rule: a.rule, label: a.label, ...(a.percent !== undefined ? { percent: a.percent } : {}), ...(a.amount !== undefined ? { amount: a.amount } : {}) })));
+    const matched = new Set(matcherOf(doc)(facts));
+    const mine: PricingItem['adjustments'] = [];
+    for (const rule of doc.rules) {
+      if (!matched.has(rule.name)) continue;
+      const ev = rule.event;
+      if (ev.type === 'violation') violations.push({ item: index, productId: it.productId, rule: rule.name, description: ev.params.violation });
+      else {
+        const { label, amount, percent } = ev.params.priceAdjustment;
+        mine.push({ rule: rule.name, label, ...(percent !== undefined ? { percent } : {}), ...(amount !== undefined ? { amount } : {}) });
+      }
+    }
+    adjustments.push(mine);
   }
   return { violations, adjustments };
+}
+
+// The rule set compiled to plain JavaScript once per published document (rules/compiled, kept equal to
+// json-rules-engine by the differential tests): a 20-line quote runs every rule 20 times, which the engine's
+// promise-per-condition evaluation makes slow.
+const matchers = new WeakMap<ConfiguratorRuleSet, CompiledMatcher>();
+function matcherOf(doc: ConfiguratorRuleSet): CompiledMatcher {
+  let m = matchers.get(doc);
+  if (!m) {
+    m = compileMatcher(doc);
+    matchers.set(doc, m);
+  }
+  return m;
 }
 
 // The newest published version of each configurator rule set, kept while the version is unchanged: json-rules-engine

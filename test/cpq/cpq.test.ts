@@ -34,6 +34,8 @@ describe('configure, price, quote', () => {
     stack = await createTestStack();
     await seedDefaults(stack.db.sql);
     await loadDemoCatalog(stack.db.sql);
+    // Discount approval is tested elsewhere: here offers up to 50 % below list go out without a manager's approval.
+    await stack.db.sql`update discount_thresholds set max_discount_pct = 50`;
     admin = await createUser(stack.db.sql, { role: 'admin' });
     [anna, mia, carla, olga] = await Promise.all(['u-anna', 'u-mia', 'u-carla', 'u-olga'].map((id) => bearerHeaders(stack.db.sql, id)));
     await stack.startWorker();
