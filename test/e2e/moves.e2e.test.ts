@@ -107,4 +107,44 @@ describe('moving live leads in the browser', () => {
     await page.getByText('Moved from v1 Rep qualifies to v2 Welcome call by Olga Ops').first().scrollIntoViewIfNeeded();
     await shot(page, 'moves-4-timeline');
   });
+
+  it('live view on load: stages in pipeline order, counts from the start, the list under a count matches it, moved leads on v2', async () => {
+    await page.goto(`${baseUrl}/live/default`);
+    const strip = page.getByTestId('stage-strip');
+    await strip.locator('.stage-chip').first().waitFor({ timeout: 15_000 });
+    // Pipeline order (the graph's walk from the trigger), not alphabetical: qualification, nurturing, offer.
+    expect(await strip.locator('.stage-name').allTextContents()).toEqual(['qualification', 'nurturing', 'offer']);
+    const chip = page.getByTestId('stage-qualification');
+    await expect.poll(() => chip.locator('.stage-count').textContent(), { timeout: 10_000 }).toBe('4');
+    await chip.click();
+    const list = page.getByTestId('lead-list');
+    await expect.poll(() => list.locator('.lead-row').count(), { timeout: 10_000 }).toBe(4);
+    for (const l of leads.slice(0, 3)) expect(await page.getByTestId(`lead-${l.id}`).textContent()).toContain('v2');
+    expect(await page.getByTestId(`lead-${leads[3]!.id}`).textContent()).toContain('v1');
+    await shot(page, 'moves-5-live');
+  });
+
+  it('live view for a rep: the count is of the rep\'s own leads and matches the list', async () => {
+    const sql = stack.db.sql;
+    const [owner] = await sql<{ owner_id: string; email: string; n: number }[]>`
+      select l.owner_id, u.email, count(*)::int as n from leads l join users u on u.id = l.owner_id
+      where l.id in ${sql(leads.map((l) => l.id))} group by l.owner_id, u.email order by n desc limit 1`;
+    const [{ total }] = await sql<{ total: number }[]>`select count(*)::int as total from leads where owner_id = ${owner!.owner_id} and stage = 'qualification' and status not in ('won', 'lost', 'disqualified')`;
+    await sql`update users set password_hash = ${await hashPassword(password)} where id = ${owner!.owner_id}`;
+    const repContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+    try {
+      const rep = await repContext.newPage();
+      await rep.goto(`${baseUrl}/live/default`);
+      await signIn(rep, owner!.email, password);
+      const chip = rep.getByTestId('stage-qualification');
+      await expect.poll(() => chip.locator('.stage-count').textContent(), { timeout: 15_000 }).toBe(String(total));
+      expect(await rep.getByRole('link', { name: 'Move leads to this version…' }).count()).toBe(0);
+      expect(total).toBeLessThan(4);
+      await chip.click();
+      await expect.poll(() => rep.getByTestId('lead-list').locator('.lead-row').count(), { timeout: 10_000 }).toBe(total);
+      await shot(rep, 'moves-6-live-rep');
+    } finally {
+      await repContext.close();
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { designerKey, stageOrder, stagesInOrder, type DraftDocument, type FlowEdge, type FlowNode } from '../../model';
 import { api, ApiError } from '../lib/api';
-import { useApi } from '../lib/session';
+import { useApi, useSession } from '../lib/session';
 import { fitReadable } from '../pipeline/fit';
 import '../pipeline/designer.css';
 import { nodeTypes } from '../pipeline/FlowNodes';
@@ -79,6 +79,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
   const fitted = useRef(false);
   const canvasRef = useRef<HTMLDivElement>(null);
   const navigate = useNavigate();
+  const canMove = ['ops', 'admin'].includes(useSession().user?.role ?? '');
   const pipelines = useApi<{ items: { id: string; name: string; latestVersion: number | null }[] }>('/api/pipelines');
 
   useEffect(() => {
@@ -136,7 +137,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
           {live && <Text size="sm" c="dimmed">· <b>{live.total.open}</b> open · <b>{live.total.closed}</b> closed</Text>}
           {live && (live.total.failed ?? 0) > 0 && <Text size="sm" c="red" data-testid="live-failed">· <b>{live.total.failed}</b> failed</Text>}
         </Group>
-        <Button component={Link} to={`/pipelines/${encodeURIComponent(pipelineId)}/moves`} variant="default" size="xs">Move leads to this version…</Button>
+        {canMove && <Button component={Link} to={`/pipelines/${encodeURIComponent(pipelineId)}/moves`} variant="default" size="xs">Move leads to this version…</Button>}
         <Button component={Link} to={`/pipelines/${encodeURIComponent(pipelineId)}`} variant="default" size="xs">Open designer</Button>
       </Group>
       <div className="stage-strip" data-testid="stage-strip">
@@ -177,7 +178,7 @@ function LiveInner({ pipelineId }: { pipelineId: string }) {
                   <Group justify="space-between" wrap="nowrap" gap="xs">
                     <div style={{ minWidth: 0 }}>
                       <Text size="sm" fw={600} truncate>{l.name}</Text>
-                      <Text size="xs" c="dimmed" truncate>{l.company ?? '—'}</Text>
+                      <Text size="xs" c="dimmed" truncate>{l.company ?? '—'} · v{l.pipelineVersion}</Text>
                     </div>
                     <Stack gap={2} align="flex-end">
                       <Group gap={4} wrap="nowrap">
