@@ -48,12 +48,12 @@ export function createApprovalActivities(deps: ActivityDeps) {
   }
 
   async function taskFor(key: string, a: Awaited<ReturnType<typeof describe>>, approverId: string, level: number) {
+    const title = `Approve a ${Number(a.discount_pct)}% discount on offer v${a.version} for ${a.lead_name}${level > 1 ? ' (escalated)' : ''}`;
     await sql.begin(async (tx) => {
       const rows = await tx`insert into tasks (id, lead_id, owner_id, kind, title, due_at)
-        values (${key}, ${a.lead_id}, ${approverId}, 'discount_approval',
-                ${`Approve a ${Number(a.discount_pct)}% discount on offer v${a.version} for ${a.lead_name}${level > 1 ? ' (escalated)' : ''}`}, now() + interval '1 day')
+        values (${key}, ${a.lead_id}, ${approverId}, 'discount_approval', ${title}, now() + interval '1 day')
         on conflict (id) do nothing returning id`;
-      if (rows.length) await recordEvent(tx as never, { key: `${key}:task`, leadId: a.lead_id, type: 'task_created', context: { taskId: key, kind: 'discount_approval', ownerId: approverId } });
+      if (rows.length) await recordEvent(tx as never, { key: `${key}:task`, leadId: a.lead_id, type: 'task_created', context: { taskId: key, kind: 'discount_approval', title, ownerId: approverId } });
     });
   }
 
