@@ -72,7 +72,6 @@ export async function evaluateItems(doc: ConfiguratorRuleSet | null, items: read
     if (segment) facts.segment = segment;
     if (ctx.lead?.companySize !== undefined) facts.companySize = ctx.lead.companySize;
     if (ctx.lead?.industry) facts.industry = ctx.lead.industry;
-    if (ctx.lead?.country) facts.country = ctx.lead.country;
     const matched = new Set(matcherOf(doc)(facts));
     const mine: PricingItem['adjustments'] = [];
     for (const rule of doc.rules) {

@@ -52,5 +52,4 @@ export const configurationFactsSchema = z.object({
   segment: z.enum(['enterprise', 'mid-market', 'smb']).optional(),
   companySize: count.optional(),
   industry: z.string().optional(),
-  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO-3166 alpha-2 code in upper case').optional(),
 }).strict() satisfies z.ZodType<ConfigurationFacts>;

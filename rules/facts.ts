@@ -71,7 +71,6 @@ export interface ConfigurationFacts {
   segment?: 'enterprise' | 'mid-market' | 'smb';
   companySize?: number;
   industry?: string;
-  country?: string;
 }
 
 export const leadSources = ['web', 'partner', 'import', 'manual'] as const;
@@ -116,7 +115,6 @@ const configurationFacts: readonly FactDefinition[] = [
   { name: 'segment', type: 'string', entity: 'account', label: 'Segment (enterprise ≥ 1000, mid-market ≥ 100 employees, else smb)', values: ['enterprise', 'mid-market', 'smb'] },
   { name: 'companySize', type: 'number', entity: 'account', label: 'Company size (employees)' },
   { name: 'industry', type: 'string', entity: 'account', label: 'Industry' },
-  { name: 'country', type: 'string', entity: 'lead', label: 'Country (ISO-2)' },
 ];
 
 /** The catalog per rule-set kind. */
