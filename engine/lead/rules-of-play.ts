@@ -92,8 +92,8 @@ export function assertCanSetOfferStatus(s: LeadSnapshot, offerId: string, status
   assertOpen(s);
   const offer = s.offers.find((o) => o.id === offerId);
   if (!offer) refuse(`offer ${offerId} does not belong to this lead`);
-  if (offer.status === 'awaiting_approval') refuse(`offer ${offerId} awaits a manager's approval of its discount; it can be sent once approved`);
-  if (status === 'sent' && offer.approval === 'rejected') refuse(`the discount of offer ${offerId} was rejected; renegotiate a new version with a smaller discount`);
+  if (offer.status === 'awaiting_approval') refuse("this offer awaits a manager's approval of its discount; it can be sent once approved");
+  if (status === 'sent' && offer.approval === 'rejected') refuse('the discount of this offer was rejected; renegotiate a new version with a smaller discount');
   if (!offerTransitions[offer.status].includes(status)) {
     const allowed = offerTransitions[offer.status];
     refuse(`an offer that is ${offer.status} cannot become ${status}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`);

@@ -378,7 +378,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
     const c = await db.checkDiscount({ leadId, offerId });
     if (!c.needed || c.approval === 'approved') return;
     if (c.approval === 'rejected') {
-      throw ApplicationFailure.nonRetryable(`the discount of ${c.discountPct}% on offer ${offerId} was rejected; renegotiate a new version with a smaller discount`, 'IllegalTransition');
+      throw ApplicationFailure.nonRetryable(`the discount of ${c.discountPct}% on this offer was rejected; renegotiate a new version with a smaller discount`, 'IllegalTransition');
     }
     if (c.approval !== 'pending') {
       const r = await acts.requestApproval({ leadId, offerId, by, discountPct: c.discountPct, thresholdPct: c.thresholdPct });
@@ -389,7 +389,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
       void awaitApproval(p);
     }
     if (sending) {
-      throw ApplicationFailure.nonRetryable(`a discount of ${c.discountPct}% is above the ${c.thresholdPct}% threshold: offer ${offerId} awaits a manager's approval and can be sent once approved`, 'IllegalTransition');
+      throw ApplicationFailure.nonRetryable(`a discount of ${c.discountPct}% is above the ${c.thresholdPct}% threshold: this offer awaits a manager's approval and can be sent once approved`, 'IllegalTransition');
     }
   }
 
