@@ -45,6 +45,7 @@ const TeamPage = lazy(() => import('../features/team/components/TeamPage').then(
 const ReportsPage = lazy(() => import('../features/reports/components/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const ReportPage = lazy(() => import('../features/reports/components/ReportPage').then((m) => ({ default: m.ReportPage })));
 const DashboardPage = lazy(() => import('../features/dashboard/components/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const ActivityTypesPage = lazy(() => import('../features/activity-types/components/ActivityTypesPage').then((m) => ({ default: m.ActivityTypesPage })));
 const LiveView = lazy(() => import('../live/LiveView').then((m) => ({ default: m.LiveView })));
 const CatalogPage = lazy(() => import('../features/catalog/components/CatalogPage').then((m) => ({ default: m.CatalogPage })));
 const OrdersPage = lazy(() => import('../features/orders/components/OrdersPage').then((m) => ({ default: m.OrdersPage })));
@@ -121,6 +122,7 @@ export const routes: RouteObject[] = [
       },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'outbox', element: <OutboxPage /> },
+      { path: 'activities', element: <ActivityTypesPage /> },
       { path: 'proposals', element: <ProposalSettingsPage /> },
       { path: 'pipelines/:id/moves', element: <MoveLeadsPage /> },
       {
