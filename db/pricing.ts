@@ -138,7 +138,8 @@ async function priceListFor(sql: Sql, id: string | undefined): Promise<ListRow> 
 export async function quoteConfiguration(sql: Sql, conf: Configuration, opts: { leadId?: string; lead?: LeadSegment }): Promise<Quote & { problems: PricingProblem[] }> {
   const list = await priceListFor(sql, conf.priceListId);
   const ids = [...new Set(conf.items.map((i) => i.productId))];
-  const rows = ids.length ? await sql<{ id: string; name: string; archived: boolean; option_code: string | null; option_name: string | null; option_archived: boolean | null; price: string | null }[]>`
+  // The catalog rows, the rule set and the lead's segment do not depend on each other: ask for them at once.
+  const [rows, rs, lead] = await Promise.all([ids.length ? sql<{ id: string; name: string; archived: boolean; option_code: string | null; option_name: string | null; option_archived: boolean | null; price: string | null }[]>`
     select p.id, p.name, p.archived, o.code as option_code, o.name as option_name, o.archived as option_archived, i.unit_price as price
     from products p
     left join product_options o on o.product_id = p.id
@@ -147,7 +148,9 @@ export async function quoteConfiguration(sql: Sql, conf: Configuration, opts: { 
     union all
     select p.id, p.name, p.archived, null, null, null, i.unit_price from products p
     left join price_list_items i on i.price_list_id = ${list.id} and i.product_id = p.id and i.option_code = ''
-    where p.id in ${sql(ids)}` : [];
+    where p.id in ${sql(ids)}` : [],
+    list.rule_set_id ? publishedConfigurator(sql, list.rule_set_id) : undefined,
+    opts.lead ?? (opts.leadId ? leadSegment(sql, opts.leadId) : undefined)]);
   const catalog = new Map<string, { name: string; archived: boolean; price: number | null; options: Map<string, { name: string; archived: boolean; price: number | null }> }>();
   for (const r of rows) {
     const p = catalog.get(r.id) ?? { name: r.name, archived: r.archived, price: null, options: new Map() };
@@ -176,8 +179,6 @@ export async function quoteConfiguration(sql: Sql, conf: Configuration, opts: { 
     if (it.unitPrice !== undefined) item.unitPrice = it.unitPrice;
     return item;
   });
-  const rs = list.rule_set_id ? await publishedConfigurator(sql, list.rule_set_id) : undefined;
-  const lead = opts.lead ?? (opts.leadId ? await leadSegment(sql, opts.leadId) : undefined);
   const evaluated = await evaluateItems(rs?.doc ?? null, items.map((i) => ({ productId: i.productId, options: i.options.map((o) => o.code), quantity: i.quantity, listUnitPrice: i.listUnitPrice })),
     { contractMonths: conf.contractMonths, lead });
   items.forEach((it, i) => { it.adjustments = evaluated.adjustments[i]!; });
