@@ -38,3 +38,4 @@ export const navFor = (role: string): NavItem[] => navByRole[role] ?? [item.work
 
 /** Where `/` sends each role. */
 export const homeOf = (role: string): string => navFor(role)[0]!.to;
+
