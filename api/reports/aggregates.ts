@@ -50,10 +50,11 @@ export async function importantCustomerGroups(sql: Sql, user: AuthUser, f: Repor
 export async function conversionGroups(sql: Sql, user: AuthUser, f: ReportFilters): Promise<Fact[]> {
   const rows = await sql<Row[]>`
     select to_char(l.created_at at time zone 'UTC', 'YYYY-MM') as month, l.owner_id, u.name as owner_name, l.source,
-           exists (select 1 from offers o where o.lead_id = l.id and o.status <> 'draft') as offered,
-           exists (select 1 from orders r where r.lead_id = l.id) as ordered,
+           o.lead_id is not null as offered, r.lead_id is not null as ordered,
            count(*)::int as n
       from leads l left join users u on u.id = l.owner_id
+      left join (select distinct o.lead_id from offers o where o.status <> 'draft') o on o.lead_id = l.id
+      left join orders r on r.lead_id = l.id
      where ${inPeriod(sql, 'l.created_at', f)} and ${leadFilter(sql, user, f)}
      group by 1, 2, 3, 4, 5, 6`;
   return rows.map((r) => group('lead', r, { month: r.month as string, source: r.source as string, offered: r.offered as boolean, ordered: r.ordered as boolean }));
@@ -62,9 +63,10 @@ export async function conversionGroups(sql: Sql, user: AuthUser, f: ReportFilter
 export async function visitGroups(sql: Sql, user: AuthUser, f: ReportFilters): Promise<Fact[]> {
   const rows = await sql<Row[]>`
     select v.rep_id, u.name as rep_name, v.type, coalesce(a.importance, 'none') as class,
-           (v.offer_id is not null or exists (select 1 from offers o where o.lead_id = v.lead_id and o.status <> 'draft' and o.created_at >= v.occurred_at)) as became_offer,
+           (v.offer_id is not null or coalesce(lo.last_offer >= v.occurred_at, false)) as became_offer,
            count(*)::int as n
       from visits v join leads l on l.id = v.lead_id left join accounts a on a.id = l.account_id left join users u on u.id = v.rep_id
+      left join (select o.lead_id, max(o.created_at) as last_offer from offers o where o.status <> 'draft' group by o.lead_id) lo on lo.lead_id = v.lead_id
      where ${inPeriod(sql, 'v.occurred_at', f)} and ${visitFilter(sql, user, f)}
      group by 1, 2, 3, 4, 5`;
   return rows.map((r) => group('visit', r, { type: r.type as string, class: r.class as string, becameOffer: r.became_offer as boolean }, r.rep_id, r.rep_name));
