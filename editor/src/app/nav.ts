@@ -28,7 +28,7 @@ const item = {
 
 /** The navbar of each role, in order; the first entry is where the role lands after sign-in. */
 export const navByRole: Record<string, NavItem[]> = {
-  rep: [item.work, item.inbox, item.leads, item.board, item.accounts, item.orders],
+  rep: [item.work, item.inbox, item.leads, item.board, item.accounts],
   manager: [item.dashboard, item.team, item.work, item.inbox, item.leads, item.board, item.accounts, item.orders, item.reports],
   ops: [item.dashboard, item.pipelines, item.rules, item.live, item.activities, item.leads, item.accounts, item.orders, item.catalog, item.proposals, item.reports, item.inbox, item.outbox],
   admin: [item.dashboard, item.admin, item.pipelines, item.rules, item.live, item.activities, item.leads, item.accounts, item.orders, item.catalog, item.proposals, item.team, item.reports, item.outbox],
