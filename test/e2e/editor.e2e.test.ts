@@ -86,7 +86,7 @@ describe('editor end to end', () => {
   });
 
   it('builds a scoring rule in the rule builder, refuses an invalid one, then publishes', async () => {
-    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
     await page.getByLabel('New rule set name').fill('E2E scoring');
     await page.getByRole('button', { name: 'New rule set' }).click();
     await page.getByTestId('rule-0').waitFor();
