@@ -16,6 +16,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 let rep: Page;
 let manager: Page;
+let ops: Page;
 let baseUrl: string;
 let leadId = '';
 let offerId = '';
@@ -33,7 +34,7 @@ beforeAll(async () => {
   stack = await createTestStack();
   const sql = stack.db.sql;
   await seedDefaults(sql);
-  await sql`update users set password_hash = ${await hash(password)} where id in ('u-anna', 'u-mia')`;
+  await sql`update users set password_hash = ${await hash(password)} where id in ('u-anna', 'u-mia', 'u-olga')`;
   const admin = await createUser(sql, { role: 'admin' });
   const [anna, mia] = await Promise.all([bearerHeaders(sql, 'u-anna'), bearerHeaders(sql, 'u-mia')]);
   await stack.startWorker();
@@ -57,6 +58,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   rep = await newPage();
   manager = await newPage();
+  ops = await newPage();
 }, 240_000);
 
 afterEach(async ({ task }) => {
@@ -138,5 +140,27 @@ describe('proposal and discount approval in the browser', () => {
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(path).equals(contract)).toBe(true);
     await shot(manager, '70-05-manager-sees-contract');
+  });
+
+  it('ops edit the proposal template with a live preview; an unknown merge field is refused naming it', async () => {
+    await ops.goto(`${baseUrl}/proposals`);
+    await signIn(ops, 'olga@leadflow.demo', password);
+    const editor = ops.getByTestId('proposal-template');
+    await editor.waitFor();
+    await editor.getByTestId('preview-frame').waitFor({ timeout: 20_000 });
+    await editor.getByTestId('template-title').fill('Offer for {{ account.nmae }}');
+    await editor.getByTestId('template-save').click();
+    await editor.getByTestId('template-error').getByText('unknown merge field "account.nmae"').waitFor();
+    await shot(ops, '70-06-template-unknown-field');
+    await editor.getByTestId('template-title').fill('Your offer, {{ account.name }}');
+    await editor.getByTestId('template-save').click();
+    await editor.getByText('Saved. Offers sent from now on use this template.').waitFor();
+    const [t] = await stack.db.sql<{ title: string }[]>`select title from proposal_templates where id = 'default'`;
+    expect(t!.title).toBe('Your offer, {{ account.name }}');
+    await ops.waitForTimeout(1500); // the preview follows the text after a short pause
+    await shot(ops, '70-07-template-preview');
+    await ops.goto(`${baseUrl}/proposals?tab=approval`);
+    await ops.getByTestId('approval-settings').waitFor();
+    await shot(ops, '70-08-approval-settings');
   });
 });

@@ -24,14 +24,11 @@ export function ProposalTemplateEditor() {
   useEffect(() => {
     if (!debounced || !offerId) return;
     const ctl = new AbortController();
-    let url: string | null = null;
+    // The shown PDF stays until its successor is ready (a refused edit keeps the last good preview).
     previewPdf(offerId, debounced, ctl.signal)
-      .then((u) => { url = u; setPdfUrl(u); setPreviewError(null); })
+      .then((u) => { setPdfUrl((old) => { if (old) URL.revokeObjectURL(old); return u; }); setPreviewError(null); })
       .catch((err: Error) => { if (err.name !== 'AbortError') setPreviewError(err.message); });
-    return () => {
-      ctl.abort();
-      if (url) URL.revokeObjectURL(url);
-    };
+    return () => ctl.abort();
   }, [debounced, offerId]);
 
   if (stored.error) return <Alert color="red">{stored.error.message}</Alert>;
