@@ -134,6 +134,25 @@ describe('several pipelines in the browser', () => {
     expect(versions.versions).toHaveLength(1);
   });
 
+  it('refuses publishing a custom step whose activity no worker registered, the problem shown on its node', async () => {
+    const draft = (await stack.app.inject({ url: '/api/pipelines/partners', headers: admin })).json() as { draft: { nodes: { id: string; type: string; config: Record<string, unknown> }[] } };
+    const mail = draft.draft.nodes.find((n) => n.id === 'nurture-mail')!;
+    mail.type = 'custom';
+    mail.config = { activity: 'enrichFromErp', input: {} };
+    const put = await stack.app.inject({ method: 'PUT', url: '/api/pipelines/partners/draft', headers: admin, payload: draft.draft });
+    expect(put.statusCode, put.body).toBe(200);
+    await page.goto(`${baseUrl}/pipelines/partners`);
+    const node = page.getByTestId('node-nurture-mail');
+    await node.waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(status).toMatch(/Publish refused/);
+    await expect.poll(() => node.textContent()).toMatch(/activity type "enrichFromErp" is not registered/);
+    await node.scrollIntoViewIfNeeded().catch(() => undefined);
+    await shot(page, '80-06b-unknown-activity-refused');
+    const versions = (await stack.app.inject({ url: '/api/pipelines/partners', headers: admin })).json() as { versions: unknown[] };
+    expect(versions.versions).toHaveLength(1);
+  });
+
   it('shows a lead whose process failed with the reason, counted in Live, and Retry resumes it after the fix', async () => {
     // A version written straight to the store, past the checks: its score node names a rule set nobody published yet.
     const fragile: PipelineDocument = { ...structuredClone(defaultPipeline), id: 'fragile', name: 'Fragile' };
