@@ -76,7 +76,9 @@ describe('e-mail templates in the browser', () => {
     await shot(page, '46-03-preview');
 
     await editor.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Template "assignment" saved').waitFor();
+    // The saved state, not the toast (it closes by itself and can be gone before a slow run looks for it).
+    await editor.getByRole('button', { name: 'Save' }).and(page.locator('[disabled], [data-disabled]')).waitFor();
+    await expect.poll(async () => (await stack.db.sql`select 1 from audit_log where action = 'template.updated' and target_id = 'assignment'`).length, { timeout: 15_000 }).toBeGreaterThan(0);
     const [audit] = await stack.db.sql<{ actor_id: string }[]>`select actor_id from audit_log where action = 'template.updated' and target_id = 'assignment'`;
     expect(audit!.actor_id).toBe(admin.id);
 
