@@ -218,8 +218,8 @@ export async function* streamLeadFacts(sql: Sql, opts: StreamOptions = {}): Asyn
     const n = to ? batch : Math.min(batch, (maxRows ?? Number.MAX_SAFE_INTEGER) - k * batch);
     const rows = factsQuery(sql, now, want, (tx) => tx`
       select ${tx(LEAD_COLUMNS as unknown as string[])} from leads
-      where created_at <= ${from.c}::timestamptz and (created_at, id) <= (${from.c}::timestamptz, ${from.id})
-        ${to ? tx`and created_at >= ${to.c}::timestamptz and (created_at, id) > (${to.c}::timestamptz, ${to.id})` : tx``}
+      where created_at <= ${from.c}::text::timestamptz and (created_at, id) <= (${from.c}::text::timestamptz, ${from.id})
+        ${to ? tx`and created_at >= ${to.c}::text::timestamptz and (created_at, id) > (${to.c}::text::timestamptz, ${to.id})` : tx``}
       order by created_at desc, id desc limit ${n}`);
     rows.catch(() => undefined); // a consumer that stops early must not leave an unhandled rejection behind
     return rows;

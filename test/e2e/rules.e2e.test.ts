@@ -28,7 +28,7 @@ beforeAll(async () => {
   for (let i = 0; i < 12; i++) {
     await stack.db.sql`
       insert into leads (id, dedupe_key, source, name, country, company_size, pipeline_id, pipeline_version, created_at)
-      values (${`lead-rules-${i}`}, ${`rules-${i}`}, 'manual', ${`Lead ${i}`}, 'DE', ${i < 8 ? 300 : 20}, 'default', 1, now() - make_interval(hours => ${i + 1}))`;
+      values (${`lead-rules-${i}`}, ${`rules-${i}`}, 'manual', ${`Lead ${i}`}, 'DE', ${i < 8 ? 300 : 20}, 'default', 1, now() - make_interval(hours => ${i}))`;
   }
   await stack.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
