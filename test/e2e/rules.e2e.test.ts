@@ -144,7 +144,8 @@ describe('rule sets in the browser', () => {
     await page.locator('.react-flow__node[data-id="nurture-mail"]').click();
     const template = page.getByTestId('inspector').getByLabel('Template');
     expect(await template.inputValue()).toBe('nurture');
-    expect(await template.locator('option').allTextContents()).toEqual(expect.arrayContaining(['assignment', 'nurture', 'thank_you']));
+    // The list fills in when the templates arrive from the API.
+    await expect.poll(() => template.locator('option').allTextContents()).toEqual(expect.arrayContaining(['assignment', 'nurture', 'thank_you']));
     await shot(page, '47-08-template-picker');
   });
 });
