@@ -2,3 +2,5 @@
 export { smokeWorkflow } from './smoke/workflow';
 export { leadWorkflow } from './lead/workflow';
 export { digestWorkflow } from './digest/workflow';
+export { importWorkflow } from './import/workflow';
+export { webhookDispatchWorkflow } from './webhooks/workflow';

@@ -14,6 +14,7 @@ import { createMailActivities } from './mail/send-email.activity';
 import { createMoveActivities } from './lead/move.activity';
 import { createProposalActivities } from './proposal/proposal.activity';
 import { createSmokeActivities } from './smoke.activity';
+import { createWebhookActivities } from './webhooks/deliver.activity';
 
 /**
  * Builds every activity the worker registers from its dependencies.
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMoveActivities(deps),
     ...createProposalActivities(deps),
     ...createApprovalActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }
 
