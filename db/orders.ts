@@ -18,7 +18,7 @@ export interface OrderSummary {
   id: string; leadId: string; leadName: string; company: string | null; accountId: string | null; ownerName: string | null;
   offerId: string | null; offerVersion: number | null; status: OrderStatus; total: number; currency: string; lineCount: number; createdAt: string; updatedAt: string;
 }
-export interface OrderLine { product: string; productId: string | null; productName: string; options: string[]; quantity: number; unitPrice: number; total: number; source: string | null }
+export interface OrderLine { product: string; productId: string | null; productName: string; options: string[]; optionNames: string[]; quantity: number; unitPrice: number; total: number; source: string | null }
 
 type Row = { id: string; lead_id: string; lead_name: string; company: string | null; account_id: string | null; owner_name: string | null; offer_id: string | null;
   offer_version: number | null; status: OrderStatus; total: number; currency: string; line_count: number; created_at: Date; updated_at: Date };
@@ -43,14 +43,14 @@ export async function listOrders(sql: Sql, scope: Fragment, q: { status?: OrderS
 export async function getOrder(sql: Sql, scope: Fragment, id: string): Promise<(OrderSummary & { lines: OrderLine[]; history: { at: string; actorName: string | null; from: string; to: string; note: string | null }[] }) | undefined> {
   const [row] = await sql<Row[]>`select ${columns(sql)} ${joins(sql)} where r.id = ${id} and ${scope}`;
   if (!row) return undefined;
-  const lines = await sql<{ product: string; product_id: string | null; product_name: string | null; options: string[]; quantity: number; unit_price: number; total: number; price_source: string | null }[]>`
-    select product, product_id, product_name, options, quantity, unit_price::float8 as unit_price, total::float8 as total, price_source from order_lines where order_id = ${id} order by id`;
+  const lines = await sql<{ product: string; product_id: string | null; product_name: string | null; options: string[]; option_names: string[] | null; quantity: number; unit_price: number; total: number; price_source: string | null }[]>`
+    select product, product_id, product_name, options, option_names, quantity, unit_price::float8 as unit_price, total::float8 as total, price_source from order_lines where order_id = ${id} order by id`;
   const history = await sql<{ at: Date; actor_name: string | null; details: { from: string; to: string; note?: string | null } }[]>`
     select a.at, u.name as actor_name, a.details from audit_log a left join users u on u.id = a.actor_id
     where a.target_type = 'order' and a.target_id = ${id} and a.action = 'order.status_changed' order by a.at, a.id`;
   return {
     ...summary(row),
-    lines: lines.map((l) => ({ product: l.product, productId: l.product_id, productName: l.product_name ?? l.product, options: l.options, quantity: l.quantity, unitPrice: l.unit_price, total: l.total, source: l.price_source })),
+    lines: lines.map((l) => ({ product: l.product, productId: l.product_id, productName: l.product_name ?? l.product, options: l.options, optionNames: l.option_names ?? l.options, quantity: l.quantity, unitPrice: l.unit_price, total: l.total, source: l.price_source })),
     history: history.map((h) => ({ at: h.at.toISOString(), actorName: h.actor_name, from: h.details.from, to: h.details.to, note: h.details.note ?? null })),
   };
 }

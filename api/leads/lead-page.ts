@@ -97,7 +97,7 @@ export async function loadLeadPage(sql: Sql, user: AuthUser, id: string): Promis
           from visits v left join users u on u.id = v.rep_id where v.lead_id = ${id} order by v.occurred_at`,
     sql`select o.id, o.version, o.status, o.total::float8 as total, o.currency, o.rejection_reason as "rejectionReason", o.supersedes_id as "supersedes",
                o.sent_at as "sentAt", o.created_at as "createdAt",
-               coalesce((select json_agg(json_build_object('product', l.product, 'options', l.options, 'quantity', l.quantity, 'unitPrice', l.unit_price::float8) order by l.id)
+               coalesce((select json_agg(json_build_object('product', l.product, 'options', l.options, 'productName', coalesce(l.product_name, l.product), 'optionNames', coalesce(l.option_names, l.options), 'quantity', l.quantity, 'unitPrice', l.unit_price::float8) order by l.id)
                          from offer_lines l where l.offer_id = o.id), '[]') as lines
           from offers o where o.lead_id = ${id} order by o.version`,
     sql<{ id: string; offer_id: string | null; total: number; currency: string; created_at: Date }[]>`

@@ -32,7 +32,7 @@ export async function quoteOr422(sql: Sql, conf: Configuration, leadId: string):
 
 const toLine = (l: PricedLine): OfferLineInput => ({
   product: l.product, options: l.options, quantity: l.quantity, unitPrice: l.unitPrice,
-  productId: l.productId ?? undefined, productName: l.productName, listUnitPrice: l.listUnitPrice, source: l.source, adjustments: l.adjustments,
+  productId: l.productId ?? undefined, productName: l.productName, optionNames: l.optionNames, listUnitPrice: l.listUnitPrice, source: l.source, adjustments: l.adjustments,
 });
 
 /**

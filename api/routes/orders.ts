@@ -13,7 +13,7 @@ const orderSummarySchema = z.object({
   createdAt: z.string(), updatedAt: z.string(),
 });
 const orderSchema = orderSummarySchema.extend({
-  lines: z.array(z.object({ product: z.string(), productId: z.string().nullable(), productName: z.string(), options: z.array(z.string()), quantity: z.number(), unitPrice: z.number(), total: z.number(), source: z.string().nullable() })),
+  lines: z.array(z.object({ product: z.string(), productId: z.string().nullable(), productName: z.string(), options: z.array(z.string()), optionNames: z.array(z.string()), quantity: z.number(), unitPrice: z.number(), total: z.number(), source: z.string().nullable() })),
   history: z.array(z.object({ at: z.string(), actorName: z.string().nullable(), from: z.string(), to: z.string(), note: z.string().nullable() })),
 });
 const idParams = z.object({ id: z.string().min(1).max(80) });

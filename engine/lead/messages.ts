@@ -12,7 +12,7 @@ export interface ConvertInput { by: string; opportunityId: string; name: string;
 export interface OfferLineInput {
   product: string; options: string[]; quantity: number; unitPrice: number;
   // Set when the line was priced from the catalog on the server (see api/pricing/offer-pricing.ts).
-  productId?: string; productName?: string; listUnitPrice?: number; source?: 'catalog' | 'manual' | 'free' | 'fee';
+  productId?: string; productName?: string; optionNames?: string[]; listUnitPrice?: number; source?: 'catalog' | 'manual' | 'free' | 'fee';
   adjustments?: { rule: string; label: string; percent?: number; amount: number }[];
 }
 /** The catalog pricing of an offer: its list total, overall discount in percent, price list and contract length. */

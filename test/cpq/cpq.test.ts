@@ -136,6 +136,12 @@ describe('configure, price, quote', () => {
     expect(lines.map((l) => [l.product_id, l.product_name, l.price_source, l.unit_price, l.list_unit_price])).toEqual([
       ['crm-suite', 'CRM Suite', 'catalog', '43.46', '53.00'], ['analytics-cloud', 'Analytics Cloud', 'catalog', '59.29', '77.00']]);
     expect(lines[0]!.adjustments.map((a) => a.rule)).toEqual(['volume-100', 'contract-36']);
+    // The lead page shows the product's and the options' names (the ids stay for a new version of the offer).
+    const page = (await get(anna, `/api/leads/${leadId}`)).json() as Json;
+    expect(page.offers[0].lines).toEqual([
+      expect.objectContaining({ product: 'crm-suite', productName: 'CRM Suite', options: ['cloud', 'sso'], optionNames: ['Cloud hosting', 'Single sign-on'] }),
+      expect.objectContaining({ product: 'analytics-cloud', productName: 'Analytics Cloud', options: ['data-warehouse'], optionNames: ['Data warehouse connector'] }),
+    ]);
 
     // The pipeline's configurator check runs the same evaluation: valid; an invalid offer is not.
     const check = createScoreActivities({ sql: stack.db.sql } as never).checkLatestOffer;
@@ -148,7 +154,7 @@ describe('configure, price, quote', () => {
     expect(list.items).toEqual([expect.objectContaining({ leadId, offerId, status: 'confirmed', total: 6401, lineCount: 2 })]);
     const order = (await get(anna, `/api/orders/${list.items[0].id}`)).json() as Json;
     expect(order.lines).toEqual([
-      expect.objectContaining({ productId: 'crm-suite', productName: 'CRM Suite', options: ['cloud', 'sso'], quantity: 120, unitPrice: 43.46, total: 5215.2 }),
+      expect.objectContaining({ productId: 'crm-suite', productName: 'CRM Suite', options: ['cloud', 'sso'], optionNames: ['Cloud hosting', 'Single sign-on'], quantity: 120, unitPrice: 43.46, total: 5215.2 }),
       expect.objectContaining({ productId: 'analytics-cloud', productName: 'Analytics Cloud', quantity: 20, unitPrice: 59.29, total: 1185.8 }),
     ]);
   });
@@ -179,10 +185,11 @@ describe('configure, price, quote', () => {
       await stack.db.sql`insert into offer_lines (offer_id, product, product_id, quantity, unit_price, total, price_source) values (${`${id}-o`}, ${product}, ${product}, 10, ${100 - pct}, ${1000 - pct * 10}, 'catalog')`;
       await stack.db.sql`insert into orders (id, lead_id, offer_id, total) values (${`ord-${id}`}, ${id}, ${`${id}-o`}, ${1000 - pct * 10})`;
     }
-    const other = await post(admin.headers, '/api/leads', { name: 'Lena Vogt', email: 'lena.vogt@kranbau.example', company: 'Kranbau AG', country: 'DE', companySize: 700 });
-    const otherId = (other.json() as { leadId: string }).leadId;
-    await eventually(async () => ((await stack.db.sql`select 1 from leads where id = ${otherId}`).length ? true : undefined));
-    await stack.db.sql`update leads set owner_id = 'u-anna' where id = ${otherId}`;
+    // Anna's lead asking for the suggestion is written as it stands after routing. (Created through the API, its owner
+    // was set while its workflow was still routing it: routing could assign it to another rep afterwards, and Anna got 404.)
+    const otherId = 'lena-vogt';
+    await stack.db.sql`insert into leads (id, dedupe_key, source, status, stage, owner_id, team_id, name, email, company, country, company_size, pipeline_id, pipeline_version)
+                       values (${otherId}, 'k:lena-vogt', 'web', 'qualified', 'qualified', 'u-anna', 'team-dach', 'Lena Vogt', 'lena.vogt@kranbau.example', 'Kranbau AG', 'DE', 700, 'default', 1)`;
     const r = await get(anna, `/api/pricing/suggestion?leadId=${otherId}&products=crm-suite`);
     expect(r.statusCode, r.body).toBe(200);
     const s = r.json() as Json;

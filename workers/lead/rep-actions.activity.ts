@@ -67,9 +67,9 @@ export function createRepActionActivities(deps: ActivityDeps) {
                  values (${a.offerId}, ${a.leadId}, ${version}, ${a.supersedes ?? null}, 'draft', ${total}, ${a.currency ?? 'EUR'}, ${listTotal}, ${discountPct},
                          ${a.pricing?.priceListId ?? null}, ${a.pricing?.contractMonths ?? null})`;
         for (const l of a.lines) {
-          await tx`insert into offer_lines (offer_id, product, options, quantity, unit_price, total, product_id, product_name, list_unit_price, price_source, adjustments)
+          await tx`insert into offer_lines (offer_id, product, options, quantity, unit_price, total, product_id, product_name, option_names, list_unit_price, price_source, adjustments)
                    values (${a.offerId}, ${l.product}, ${l.options}, ${l.quantity}, ${l.unitPrice}, ${toCents(l.quantity * l.unitPrice)},
-                           ${l.productId ?? null}, ${l.productName ?? null}, ${l.listUnitPrice ?? null}, ${l.source ?? null}, ${tx.json((l.adjustments ?? []) as never)})`;
+                           ${l.productId ?? null}, ${l.productName ?? null}, ${l.optionNames ?? null}, ${l.listUnitPrice ?? null}, ${l.source ?? null}, ${tx.json((l.adjustments ?? []) as never)})`;
         }
         if (a.supersedes) {
           await tx`update offers set status = 'renegotiated', updated_at = now() where id = ${a.supersedes}`;

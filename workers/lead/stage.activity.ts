@@ -34,8 +34,8 @@ export function createStageActivities({ sql }: ActivityDeps) {
           orderId = order!.id;
           // The order keeps the accepted offer's lines as they were (product id and name included).
           if (order!.created && offer) {
-            await tx`insert into order_lines (order_id, product, product_id, product_name, options, quantity, unit_price, total, price_source)
-                     select ${orderId}, product, product_id, product_name, options, quantity, unit_price, total, price_source from offer_lines where offer_id = ${offer.id} order by id`;
+            await tx`insert into order_lines (order_id, product, product_id, product_name, options, option_names, quantity, unit_price, total, price_source)
+                     select ${orderId}, product, product_id, product_name, options, option_names, quantity, unit_price, total, price_source from offer_lines where offer_id = ${offer.id} order by id`;
           }
         }
         await tx`update leads set status = ${a.result}, stage = ${a.result}, node_id = ${a.nodeId}, lost_reason = ${a.result === 'lost' ? (a.reason ?? null) : null},

@@ -35,8 +35,9 @@ export async function loadProposalData(sql: Sql, offerId: string): Promise<Propo
       left join accounts a on a.id = l.account_id left join contacts c on c.id = l.contact_id left join users u on u.id = l.owner_id
      where o.id = ${offerId}`;
   if (!o) return null;
+  // Names as priced (product and option names from the catalog); lines typed by hand carry their own text.
   const lines = await sql<{ product: string; options: string[]; quantity: number; unit_price: string; total: string }[]>`
-    select product, options, quantity, unit_price, total from offer_lines where offer_id = ${offerId} order by id`;
+    select coalesce(product_name, product) as product, coalesce(option_names, options) as options, quantity, unit_price, total from offer_lines where offer_id = ${offerId} order by id`;
   return {
     leadId: o.lead_id, offerId: o.id, version: o.version, currency: o.currency,
     accountName: o.account_name ?? o.company ?? o.lead_name, accountCountry: o.account_country ?? o.country,

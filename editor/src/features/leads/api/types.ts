@@ -21,7 +21,8 @@ export interface LeadEvent {
 
 export interface LeadTask { id: string; kind: string; title: string; ownerId: string | null; ownerName?: string | null; dueAt: string | null; done: boolean }
 export interface LeadVisit { id: string; type: string; status: string; outcome: string | null; notes: string | null; repId: string | null; repName?: string | null; occurredAt: string; offerId: string | null }
-export interface OfferLine { product: string; options: string[]; quantity: number; unitPrice: number }
+/** `product` and `options` are the catalog ids and option codes (or the text of a line typed by hand); the names are what users read. */
+export interface OfferLine { product: string; options: string[]; productName?: string; optionNames?: string[]; quantity: number; unitPrice: number }
 export interface LeadOffer { id: string; version: number; status: string; total: number; currency: string; rejectionReason: string | null; supersedes: string | null; lines: OfferLine[] }
 export interface LeadOrder { id: string; offerId: string | null; total: number; currency: string; createdAt: string }
 export interface ScoreRule { name: string; points: number; reason?: string | null }

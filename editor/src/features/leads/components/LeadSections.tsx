@@ -88,7 +88,7 @@ export function OffersSection({ offers, statusPermission, canRenegotiate, onStat
                 <Table.Tbody>
                   {o.lines.map((l, i) => (
                     <Table.Tr key={i}>
-                      <Table.Td>{l.product}{l.options.length ? <Text span size="xs" c="dimmed"> · {l.options.join(', ')}</Text> : null}</Table.Td>
+                      <Table.Td data-testid="offer-line">{l.productName ?? l.product}{l.options.length ? <Text span size="xs" c="dimmed"> · {(l.optionNames ?? l.options).join(', ')}</Text> : null}</Table.Td>
                       <Table.Td ta="right" c="dimmed" style={{ whiteSpace: 'nowrap' }}>{l.quantity} × {formatMoney(l.unitPrice, o.currency)}</Table.Td>
                       <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatMoney(l.quantity * l.unitPrice, o.currency)}</Table.Td>
                     </Table.Tr>

@@ -7,7 +7,7 @@ export interface OrderRow {
   offerVersion: number | null; status: OrderStatus; total: number; currency: string; lineCount: number; createdAt: string; updatedAt: string;
 }
 export interface OrderDetail extends OrderRow {
-  lines: { product: string; productId: string | null; productName: string; options: string[]; quantity: number; unitPrice: number; total: number; source: string | null }[];
+  lines: { product: string; productId: string | null; productName: string; options: string[]; optionNames: string[]; quantity: number; unitPrice: number; total: number; source: string | null }[];
   history: { at: string; actorName: string | null; from: string; to: string; note: string | null }[];
 }
 

@@ -37,7 +37,10 @@ export function OrderPage() {
                     <Group gap={6}><Text size="sm" fw={500}>{l.productName}</Text>{l.source && l.source !== 'catalog' && <Badge size="xs" variant="light" color="gray">{l.source === 'fee' ? 'rule fee' : `${l.source} price`}</Badge>}</Group>
                     {l.productId && <Text size="xs" c="dimmed">{l.productId}</Text>}
                   </Table.Td>
-                  <Table.Td><Text size="sm">{l.options.join(', ') || '—'}</Text></Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{l.optionNames.join(', ') || '—'}</Text>
+                    {l.options.length > 0 && l.optionNames.join() !== l.options.join() && <Text size="xs" c="dimmed">{l.options.join(', ')}</Text>}
+                  </Table.Td>
                   <Table.Td ta="right">{l.quantity.toLocaleString()}</Table.Td>
                   <Table.Td ta="right">{formatMoney(l.unitPrice, o.currency)}</Table.Td>
                   <Table.Td ta="right"><Text size="sm" fw={600}>{formatMoney(l.total, o.currency)}</Text></Table.Td>
