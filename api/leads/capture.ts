@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DatabaseDeadlineError, timeoutsOf, type Db } from '../../db/client';
-import { companyDomainOf, dedupeKeyOf, normalisePhone, type CaptureBody } from '../../engine/lead/schemas';
+import { companyDomainOf, dedupeKeyOf, parsePhone, PhoneError, type CaptureBody } from '../../engine/lead/schemas';
 import type { CaptureInput } from '../../engine/lead/types';
 import { DomainError, unprocessable } from '../errors';
 import { chooseEntry } from '../pipelines/entry';
@@ -20,6 +20,26 @@ async function knownInterests(app: FastifyInstance): Promise<Set<string>> {
   const rows = await app.sql<{ code: string }[]>`select code from constants where category = 'product_interest' and active`;
   interests = { at: Date.now(), codes: new Set(rows.map((r) => r.code)) };
   return interests.codes;
+}
+
+let phoneCountry: { at: number; code: string | undefined } | undefined;
+/** The country national phone numbers are read in when a capture names none (setting `default_phone_country`, e.g. "DE"). */
+export async function defaultPhoneCountry(app: FastifyInstance): Promise<string | undefined> {
+  if (phoneCountry && Date.now() - phoneCountry.at < 5000) return phoneCountry.code;
+  const [row] = await app.sql<{ value: unknown }[]>`select value from settings where key = 'default_phone_country'`;
+  const code = typeof row?.value === 'string' && /^[A-Z]{2}$/.test(row.value) ? row.value : undefined;
+  phoneCountry = { at: Date.now(), code };
+  return code;
+}
+
+/** E.164 of a captured phone number, or 422 naming `phone` with the reason. */
+function phoneOf(phone: string, country: string | undefined): ReturnType<typeof parsePhone> {
+  try {
+    return parsePhone(phone, country);
+  } catch (err) {
+    if (!(err instanceof PhoneError)) throw err;
+    throw unprocessable(`phone: "${phone}" ${err.message}`, [{ path: 'body.phone', message: err.message }]);
+  }
 }
 
 /** The longest a capture waits for its transaction; past it the client hears 503 and the transaction cannot commit. */
@@ -72,7 +92,8 @@ async function captureWithin(app: FastifyInstance, a: {
       ]);
     }
   }
-  const phone = body.phone ? normalisePhone(body.phone) : undefined;
+  const parsedPhone = body.phone ? phoneOf(body.phone, body.country ?? await defaultPhoneCountry(app)) : undefined;
+  const phone = parsedPhone?.e164;
   const dedupeKey = dedupeKeyOf({ email: body.email, phone });
   const scope = `${source}:${capturedBy ?? ''}`;
   const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify(body)).digest('hex') : null;
@@ -102,7 +123,7 @@ async function captureWithin(app: FastifyInstance, a: {
       if (idempotencyKey && prior.request_hash !== requestHash) throw keyReused();
       return { leadId: prior.lead_id, duplicate: prior.duplicate, submissionId: prior.submission_id };
     }
-    const claim = await claimPerson(tx, { email: body.email, phone }, leadIdOf(dedupeKey));
+    const claim = await claimPerson(tx, { email: body.email, phone, phoneLegacy: parsedPhone?.legacy, country: body.country ?? parsedPhone?.country }, leadIdOf(dedupeKey));
     // No conflict target: a concurrent request with the same key, or this very submission, makes it a no-op.
     const [row] = await tx`
       insert into capture_inbox (submission_id, lead_id, dedupe_key, input, idempotency_scope, idempotency_key, request_hash, duplicate, accept_by)
@@ -162,7 +183,9 @@ async function withDeadline<T>(deadlineMs: number, fn: (acceptBy: Date) => Promi
  * owner first; a concurrent capture holding an uncommitted claim makes this one wait for its commit and then join
  * its lead. Values not claimed yet are claimed for the lead chosen, so every later capture of them joins it too.
  */
-export async function claimPerson(tx: Db, person: { email?: string; phone?: string }, newLeadId: string): Promise<{ leadId: string; duplicate: boolean }> {
+export async function claimPerson(
+  tx: Db, person: { email?: string; phone?: string; phoneLegacy?: string[]; country?: string }, newLeadId: string,
+): Promise<{ leadId: string; duplicate: boolean }> {
   const keys = [
     ...(person.email ? [{ kind: 'email', value: person.email }] : []),
     ...(person.phone ? [{ kind: 'phone', value: person.phone }] : []),
@@ -174,6 +197,16 @@ export async function claimPerson(tx: Db, person: { email?: string; phone?: stri
       on conflict (kind, value) do nothing returning lead_id`;
     if (mine) {
       fresh.push(k);
+      // Claimed before phones were E.164: the same number in the form the earlier normaliser stored (national digits,
+      // "+49 (0)…"), held by a lead of the same country. The E.164 claim taken above (held until commit) serialises
+      // concurrent captures of the number, so only the first looks here and the others join what it chose.
+      if (k.kind === 'phone' && person.phoneLegacy?.length) {
+        const [legacy] = await tx<{ lead_id: string }[]>`
+          select c.lead_id from person_claims c left join leads l on l.id = c.lead_id
+          where c.kind = 'phone' and c.value in ${tx(person.phoneLegacy)} and (l.country is null or l.country = ${person.country ?? null} or ${person.country ?? null}::text is null)
+          order by c.created_at limit 1`;
+        if (legacy) joined ??= legacy.lead_id;
+      }
       continue;
     }
     const [held] = await tx<{ lead_id: string }[]>`select lead_id from person_claims where kind = ${k.kind} and value = ${k.value}`;

@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { configurationSchema } from '../pricing/schemas';
 import { isCents, MAX_AMOUNT, offerTotal, toCents, visitDateProblem } from './bounds';
@@ -34,10 +35,57 @@ export const publicCaptureResponseSchema = z.object({ accepted: z.literal(true),
 
 const freeMail = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'gmx.de', 'gmx.net', 'web.de', 'icloud.com', 'aol.com', 'proton.me', 'protonmail.com', 't-online.de', 'mail.com']);
 
-/** Normalises a phone number for dedupe: digits with a leading +, "00" prefix turned into "+". */
-export function normalisePhone(phone: string): string {
-  const p = phone.replace(/[^0-9+]/g, '');
-  return p.startsWith('00') ? `+${p.slice(2)}` : p;
+/** A phone number that cannot be turned into E.164; the message says why (for a 4xx naming `phone`). */
+export class PhoneError extends Error {
+  override name = 'PhoneError';
+}
+
+const phoneReasons: Record<string, string> = {
+  INVALID_COUNTRY: 'has no country: write it in international form (+49 30 1234567) or give the lead\'s country',
+  NOT_A_NUMBER: 'is not a phone number',
+  TOO_SHORT: 'is too short for a phone number',
+  TOO_LONG: 'is too long for a phone number',
+  INVALID_LENGTH: 'has the wrong number of digits',
+};
+
+/**
+ * Parses a phone number to E.164 with the lead's country (ISO-2) for national forms ("030 1234567" in DE); an
+ * international form ("+49 …" or "0049 …") needs none. Throws `PhoneError` with the reason when it is not a valid number.
+ * `legacy` are the values the earlier normaliser (digits with a leading +) stored for the same number, so people claimed
+ * before E.164 still dedupe.
+ * @example parsePhone('030 1234567', 'DE') // { e164: '+49301234567', country: 'DE', legacy: ['0301234567', '+490301234567'] }
+ */
+export function parsePhone(phone: string, country?: string): { e164: string; country?: string; legacy: string[] } {
+  const input = phone.trim().replace(/^00/, '+');
+  const region = country && /^[A-Z]{2}$/.test(country.toUpperCase()) ? (country.toUpperCase() as CountryCode) : undefined;
+  const digits = input.replace(/[^0-9]/g, '');
+  if (!digits) throw new PhoneError(phoneReasons.NOT_A_NUMBER);
+  let parsed: ReturnType<typeof parsePhoneNumberFromString>;
+  try {
+    parsed = parsePhoneNumberFromString(input, region ? { defaultCountry: region } : undefined);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed) {
+    const problem = validatePhoneNumberLength(input, region ? { defaultCountry: region } : undefined);
+    throw new PhoneError(phoneReasons[problem ?? 'NOT_A_NUMBER'] ?? phoneReasons.NOT_A_NUMBER!);
+  }
+  if (!parsed.isValid()) {
+    const problem = validatePhoneNumberLength(input, region ? { defaultCountry: region } : undefined);
+    throw new PhoneError(problem ? phoneReasons[problem] ?? phoneReasons.NOT_A_NUMBER! : `is not a valid number${parsed.country ?? region ? ` in ${parsed.country ?? region}` : ''}`);
+  }
+  const e164 = parsed.number;
+  const national = parsed.formatNational().replace(/[^0-9]/g, '');
+  const legacy = [...new Set([national, national.startsWith('0') ? `+${parsed.countryCallingCode}${national}` : ''])].filter((v) => v && v !== e164);
+  return { e164, country: parsed.country, legacy };
+}
+
+/**
+ * Normalises a phone number to E.164 for storage and dedupe, using `country` for national forms; throws `PhoneError`.
+ * @example normalisePhone('+49 (0)30 123 4567') // '+49301234567'
+ */
+export function normalisePhone(phone: string, country?: string): string {
+  return parsePhone(phone, country).e164;
 }
 
 /** The company's domain from a business e-mail address (free-mail providers say nothing about the company). */
@@ -51,9 +99,9 @@ export function companyDomainOf(email?: string): string | undefined {
  * second capture of the same person lands on the same workflow.
  * @example dedupeKeyOf({ email: 'Ana@Acme.io ' }) // 'email:ana@acme.io'
  */
-export function dedupeKeyOf(b: { email?: string; phone?: string }): string {
+export function dedupeKeyOf(b: { email?: string; phone?: string; country?: string }): string {
   if (b.email) return `email:${b.email.trim().toLowerCase()}`;
-  if (b.phone) return `phone:${normalisePhone(b.phone)}`;
+  if (b.phone) return `phone:${normalisePhone(b.phone, b.country)}`;
   throw new Error('a lead needs an e-mail address or a phone number');
 }
 
