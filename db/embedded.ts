@@ -3,11 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { SharedPGliteServer } from './pglite-shared-server';
 import { reclaimStaleServer, removeProcessRecord, writeProcessRecord } from '../runtime/process-record';
 
 export interface EmbeddedPostgres {
-  /** A postgres:// URL the `postgres` package can connect to (one session at a time). */
+  /** A postgres:// URL the `postgres` package can connect to (clients take turns on PGlite's one session). */
   url: string;
   /** The PGlite process when it runs in one of its own (startEmbeddedPostgresProcess). */
   pid?: number;
@@ -22,15 +22,15 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(opts: { dir?: string; port?: number } = {}): Promise<EmbeddedPostgres> {
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
   const db = await PGlite.create(opts.dir ? `file://${opts.dir}` : undefined);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: 1 });
+  // Several clients (the API and the worker process) take turns on PGlite's one session, a whole exchange at a time.
+  const server = new SharedPGliteServer(db);
+  let port: number;
   try {
-    await server.start();
+    port = await server.listen(opts.port ?? 0);
   } catch (err) {
     await db.close();
     throw err;
   }
-  const address = (server as unknown as { server?: { address(): { port: number } | string | null } }).server?.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async stop() {
