@@ -1,17 +1,20 @@
 import type { Sql } from '../../db/client';
-import { managedTeams } from '../auth/scope';
+import { leadScope, managedTeams } from '../auth/scope';
 import type { AuthUser } from '../auth/types';
-import { leadFilter, visitFilter, type ReportFilters } from './filters';
+import { leadFilter, type ReportFilters } from './filters';
+import { allBuckets, dayStart, inBuckets } from './rollups';
 import type { Fact } from './model';
 
-// A report's figures, counted in SQL: each row is one group of records that share everything the report's tables group
-// and count by (rep, month, source, status, class, …), with how many records it holds (`n`) and the sum of their
-// values. The tables then add these groups up exactly as they would single records, so the answer is the same as
-// counting the records one by one (facts.ts, still used for the list behind a number), while only a few hundred rows
-// leave the database however many leads there are.
+// A report's figures, read from the rollups (migration 00021, kept current by triggers in the writing transaction):
+// each row is one group of records that share everything the report's tables group and count by (rep, month, source,
+// status, class, …), with how many records it holds (`n`) and the sum of their values. The tables then add these
+// groups up exactly as they would single records, so the answer is the same as counting the records one by one
+// (facts.ts, still used for the list behind a number), while a year reads a few thousand rollup rows however many
+// leads there are. The rollups carry the lead's owner and team, so the viewer's scope and the team and rep filters
+// apply to them as to the leads (alias `l`).
 
 const open = ['open', 'nurturing', 'qualified'];
-const inPeriod = (sql: Sql, column: string, f: ReportFilters) => sql`(${sql.unsafe(column)} >= ${f.start} and ${sql.unsafe(column)} < ${f.end})`;
+const period = (sql: Sql, f: ReportFilters) => inBuckets(sql, 'l', f.start, f.end);
 
 type Row = Record<string, unknown>;
 const group = (kind: Fact['kind'], r: Row, tags: Fact['tags'], repId = r.owner_id, repName = r.owner_name): Fact => ({
@@ -19,12 +22,19 @@ const group = (kind: Fact['kind'], r: Row, tags: Fact['tags'], repId = r.owner_i
   at: null, detail: null, value: r.value == null ? null : Number(r.value), tags, n: Number(r.n),
 });
 
+/** Work a rep did (rollup_visits, alias `l`: the lead's owner and team, and `rep_id`), as visitFilter reads visits. */
+function visitRollupFilter(sql: Sql, user: AuthUser, f: ReportFilters) {
+  return sql`${leadScope(sql, user, 'l')}
+    ${f.team ? sql`and l.rep_id in (select u.id from users u where u.team_id = ${f.team})` : sql``}
+    ${f.rep ? sql`and l.rep_id = ${f.rep}` : sql``}`;
+}
+
 export async function neverContactedGroups(sql: Sql, user: AuthUser, f: ReportFilters): Promise<Fact[]> {
   const rows = await sql<Row[]>`
-    select l.owner_id, u.name as owner_name, l.last_visit_at is not null as visited, count(*)::int as n
-      from leads l left join users u on u.id = l.owner_id
-     where l.status in ${sql(open)} and ${inPeriod(sql, 'l.created_at', f)} and ${leadFilter(sql, user, f)}
-     group by 1, 2, 3`;
+    select l.owner_id, u.name as owner_name, l.visited, sum(l.n)::int as n
+      from rollup_leads l left join users u on u.id = l.owner_id
+     where l.status in ${sql(open)} and ${period(sql, f)} and ${leadFilter(sql, user, f)}
+     group by 1, 2, 3 having sum(l.n) <> 0`;
   return rows.map((r) => group('lead', r, { assigned: r.owner_id != null, visited: r.visited as boolean }));
 }
 
@@ -34,91 +44,101 @@ export async function importantCustomerGroups(sql: Sql, user: AuthUser, f: Repor
   const ownerMatches = f.rep ? sql`a.owner_id = ${f.rep}`
     : f.team ? sql`a.owner_id in (select u.id from users u where u.team_id = ${f.team})`
       : seesAll ? sql`true` : sql`a.owner_id in (select u.id from users u where u.team_id in ${managedTeams(sql, user)})`;
+  // report_accounts: each account's class, owner and newest visit over its leads; report_lead_state: the leads'
+  // owner and team by account, for "the viewer sees one of its leads".
   const rows = await sql<Row[]>`
-    with chosen as (
-      select a.id, a.importance, a.owner_id,
-             coalesce(ou.name, (select u.name from leads l2 join users u on u.id = l2.owner_id where l2.account_id = a.id order by l2.updated_at desc limit 1)) as owner_name,
-             (select max(l3.last_visit_at) from leads l3 where l3.account_id = a.id) as last_visit
-        from accounts a left join users ou on ou.id = a.owner_id
-       where a.importance in ${sql(f.classes)}
-         and (${ownerMatches} or exists (select 1 from leads l where l.account_id = a.id and ${leadFilter(sql, user, f)})))
-    select importance, owner_id, owner_name, coalesce(last_visit >= ${since}, false) as recent, count(*)::int as n
-      from chosen group by 1, 2, 3, 4`;
+    select a.importance, a.owner_id,
+           coalesce(ou.name, (select u.name from leads l2 join users u on u.id = l2.owner_id where l2.account_id = a.account_id order by l2.updated_at desc limit 1)) as owner_name,
+           coalesce(a.last_visit_at >= ${since}, false) as recent, count(*)::int as n
+      from report_accounts a left join users ou on ou.id = a.owner_id
+     where a.importance in ${sql(f.classes)}
+       and (${ownerMatches} or exists (select 1 from report_lead_state l where l.account_id = a.account_id and ${leadFilter(sql, user, f)}))
+     group by 1, 2, 3, 4`;
   return rows.map((r) => group('account', r, { class: r.importance as string, recent: r.recent as boolean }));
 }
 
 export async function conversionGroups(sql: Sql, user: AuthUser, f: ReportFilters): Promise<Fact[]> {
   const rows = await sql<Row[]>`
-    select to_char(l.created_at at time zone 'UTC', 'YYYY-MM') as month, l.owner_id, u.name as owner_name, l.source,
-           o.lead_id is not null as offered, r.lead_id is not null as ordered,
-           count(*)::int as n
-      from leads l left join users u on u.id = l.owner_id
-      left join (select distinct o.lead_id from offers o where o.status <> 'draft') o on o.lead_id = l.id
-      left join orders r on r.lead_id = l.id
-     where ${inPeriod(sql, 'l.created_at', f)} and ${leadFilter(sql, user, f)}
-     group by 1, 2, 3, 4, 5, 6`;
+    select to_char(l.bucket, 'YYYY-MM') as month, l.owner_id, u.name as owner_name, l.source, l.offered, l.ordered, sum(l.n)::int as n
+      from rollup_leads l left join users u on u.id = l.owner_id
+     where ${period(sql, f)} and ${leadFilter(sql, user, f)}
+     group by 1, 2, 3, 4, 5, 6 having sum(l.n) <> 0`;
   return rows.map((r) => group('lead', r, { month: r.month as string, source: r.source as string, offered: r.offered as boolean, ordered: r.ordered as boolean }));
 }
 
 export async function visitGroups(sql: Sql, user: AuthUser, f: ReportFilters): Promise<Fact[]> {
   const rows = await sql<Row[]>`
-    select v.rep_id, u.name as rep_name, v.type, coalesce(a.importance, 'none') as class,
-           (v.offer_id is not null or coalesce(lo.last_offer >= v.occurred_at, false)) as became_offer,
-           count(*)::int as n
-      from visits v join leads l on l.id = v.lead_id left join accounts a on a.id = l.account_id left join users u on u.id = v.rep_id
-      left join (select o.lead_id, max(o.created_at) as last_offer from offers o where o.status <> 'draft' group by o.lead_id) lo on lo.lead_id = v.lead_id
-     where ${inPeriod(sql, 'v.occurred_at', f)} and ${visitFilter(sql, user, f)}
-     group by 1, 2, 3, 4, 5`;
+    select l.rep_id, u.name as rep_name, l.type, l.class, l.became_offer, sum(l.n)::int as n
+      from rollup_visits l left join users u on u.id = l.rep_id
+     where ${period(sql, f)} and ${visitRollupFilter(sql, user, f)}
+     group by 1, 2, 3, 4, 5 having sum(l.n) <> 0`;
   return rows.map((r) => group('visit', r, { type: r.type as string, class: r.class as string, becameOffer: r.became_offer as boolean }, r.rep_id, r.rep_name));
 }
 
 export async function offerGroups(sql: Sql, user: AuthUser, f: ReportFilters, now: Date): Promise<Fact[]> {
   const before = new Date(now.getTime() - f.days * 86_400_000);
-  const rows = await sql<Row[]>`
-    select l.owner_id, u.name as owner_name, o.status, o.rejection_reason, ${inPeriod(sql, 'o.created_at', f)} as in_period,
-           (o.status = 'sent' and o.confirmed_at is null and o.sent_at < ${before}) as unconfirmed,
-           count(*)::int as n, sum(o.total)::float8 as value
-      from offers o join leads l on l.id = o.lead_id left join users u on u.id = l.owner_id
-     where o.status <> 'draft' and ${leadFilter(sql, user, f)}
-       and (${inPeriod(sql, 'o.created_at', f)} or (o.status = 'sent' and o.confirmed_at is null and o.sent_at < ${before}))
-     group by 1, 2, 3, 4, 5, 6`;
-  return rows.map((r) => group('offer', r, {
-    status: r.status as string, reason: (r.rejection_reason as string | null) ?? null, inPeriod: r.in_period as boolean, unconfirmed: r.unconfirmed as boolean,
-  }));
+  const edge = dayStart(before);
+  // Made in the period (drafts aside), from the day rollup; sent and still unconfirmed N days on: whole days before
+  // the day N days ago from the rollup, that day itself up to the instant from the offers.
+  const [made, unconfirmed] = await Promise.all([
+    sql<Row[]>`
+      select l.owner_id, u.name as owner_name, l.status, l.rejection_reason, sum(l.n)::int as n, sum(l.value)::float8 as value
+        from rollup_offers l left join users u on u.id = l.owner_id
+       where l.status <> 'draft' and ${period(sql, f)} and ${leadFilter(sql, user, f)}
+       group by 1, 2, 3, 4 having sum(l.n) <> 0`,
+    sql<Row[]>`
+      select x.owner_id, u.name as owner_name, sum(x.n)::int as n, sum(x.value)::float8 as value
+        from (select l.owner_id, l.n, l.value from rollup_unconfirmed l where l.bucket < ${edge.toISOString().slice(0, 10)}::date and ${leadFilter(sql, user, f)}
+              union all
+              select l.owner_id, 1, o.total from offers o join report_lead_state l on l.lead_id = o.lead_id
+               where o.status = 'sent' and o.confirmed_at is null and o.sent_at >= ${edge} and o.sent_at < ${before} and ${leadFilter(sql, user, f)}) x
+        left join users u on u.id = x.owner_id
+       group by 1, 2 having sum(x.n) <> 0`,
+  ]);
+  return [
+    ...made.map((r) => group('offer', r, { status: r.status as string, reason: (r.rejection_reason as string | null) ?? null, inPeriod: true, unconfirmed: false })),
+    ...unconfirmed.map((r) => group('offer', r, { status: 'sent', reason: null, inPeriod: false, unconfirmed: true })),
+  ];
 }
 
 export async function overviewGroups(sql: Sql, user: AuthUser, f: ReportFilters): Promise<Fact[]> {
-  const [leads, visits, offers, orders] = await Promise.all([
+  const [openLeads, created, closed, visits, offers, orders] = await Promise.all([
     sql<Row[]>`
-      select l.owner_id, u.name as owner_name, l.status in ${sql(open)} as open, ${inPeriod(sql, 'l.created_at', f)} as created,
-             (l.status in ${sql(open)} and l.last_visit_at is null) as never_contacted,
-             (l.closed_at is not null and ${inPeriod(sql, 'l.closed_at', f)} and l.status = 'won') as won,
-             (l.closed_at is not null and ${inPeriod(sql, 'l.closed_at', f)} and l.status = 'lost') as lost,
-             count(*)::int as n
-        from leads l left join users u on u.id = l.owner_id
-       where ${leadFilter(sql, user, f)}
-         and (l.status in ${sql(open)} or ${inPeriod(sql, 'l.created_at', f)} or (l.closed_at is not null and ${inPeriod(sql, 'l.closed_at', f)}))
-       group by 1, 2, 3, 4, 5, 6, 7`,
+      select l.owner_id, u.name as owner_name, not l.visited as never_contacted, sum(l.n)::int as n
+        from rollup_leads l left join users u on u.id = l.owner_id
+       where l.status in ${sql(open)} and ${allBuckets(sql, 'l')} and ${leadFilter(sql, user, f)}
+       group by 1, 2, 3 having sum(l.n) <> 0`,
     sql<Row[]>`
-      select v.rep_id, u.name as rep_name, count(*)::int as n
-        from visits v join leads l on l.id = v.lead_id left join users u on u.id = v.rep_id
-       where ${inPeriod(sql, 'v.occurred_at', f)} and ${visitFilter(sql, user, f)}
-       group by 1, 2`,
+      select l.owner_id, u.name as owner_name, sum(l.n)::int as n
+        from rollup_leads l left join users u on u.id = l.owner_id
+       where ${period(sql, f)} and ${leadFilter(sql, user, f)}
+       group by 1, 2 having sum(l.n) <> 0`,
     sql<Row[]>`
-      select l.owner_id, u.name as owner_name, count(*)::int as n
-        from offers o join leads l on l.id = o.lead_id left join users u on u.id = l.owner_id
-       where o.sent_at is not null and ${inPeriod(sql, 'o.sent_at', f)} and ${leadFilter(sql, user, f)}
-       group by 1, 2`,
+      select l.owner_id, u.name as owner_name, l.status, sum(l.n)::int as n
+        from rollup_closed l left join users u on u.id = l.owner_id
+       where l.status in ('won', 'lost') and ${period(sql, f)} and ${leadFilter(sql, user, f)}
+       group by 1, 2, 3 having sum(l.n) <> 0`,
     sql<Row[]>`
-      select l.owner_id, u.name as owner_name, count(*)::int as n, sum(r.total)::float8 as value
-        from orders r join leads l on l.id = r.lead_id left join users u on u.id = l.owner_id
-       where ${inPeriod(sql, 'r.created_at', f)} and ${leadFilter(sql, user, f)}
-       group by 1, 2`,
+      select l.rep_id, u.name as rep_name, sum(l.n)::int as n
+        from rollup_visits l left join users u on u.id = l.rep_id
+       where ${period(sql, f)} and ${visitRollupFilter(sql, user, f)}
+       group by 1, 2 having sum(l.n) <> 0`,
+    sql<Row[]>`
+      select l.owner_id, u.name as owner_name, sum(l.n)::int as n
+        from rollup_offers_sent l left join users u on u.id = l.owner_id
+       where ${period(sql, f)} and ${leadFilter(sql, user, f)}
+       group by 1, 2 having sum(l.n) <> 0`,
+    sql<Row[]>`
+      select l.owner_id, u.name as owner_name, sum(l.n)::int as n, sum(l.value)::float8 as value
+        from rollup_orders l left join users u on u.id = l.owner_id
+       where ${period(sql, f)} and ${leadFilter(sql, user, f)}
+       group by 1, 2 having sum(l.n) <> 0`,
   ]);
+  const none = { open: false, created: false, neverContacted: false, won: false, lost: false };
   return [
-    ...leads.map((r) => group('lead', r, {
-      open: r.open as boolean, created: r.created as boolean, neverContacted: r.never_contacted as boolean, won: r.won as boolean, lost: r.lost as boolean,
-    })),
+    ...openLeads.map((r) => group('lead', r, { ...none, open: true, neverContacted: r.never_contacted as boolean })),
+    ...created.map((r) => group('lead', r, { ...none, created: true })),
+    ...closed.map((r) => group('lead', r, { ...none, won: r.status === 'won', lost: r.status === 'lost' })),
     ...visits.map((r) => group('visit', r, {}, r.rep_id, r.rep_name)),
     ...offers.map((r) => group('offer', r, { sent: true })),
     ...orders.map((r) => group('order', r, {})),
