@@ -27,7 +27,8 @@ import { savedViewRoutes } from './saved-views';
 import { smokeRoutes } from './smoke';
 import { templateRoutes } from './templates';
 import { userRoutes } from './users';
+import { webhookRoutes } from './webhooks';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes, proposalTemplateRoutes, approvalRoutes, catalogRoutes, pricingRoutes, orderRoutes, activityTypeRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes, proposalTemplateRoutes, approvalRoutes, catalogRoutes, pricingRoutes, orderRoutes, activityTypeRoutes, webhookRoutes];
