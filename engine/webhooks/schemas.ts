@@ -13,10 +13,21 @@ export const WEBHOOK_HEADERS = {
   delivery: 'x-leadflow-delivery',
 } as const;
 
-const urlSchema = z.string().trim().max(2000, 'must be at most 2000 characters')
-  .refine((v) => URL.canParse(v), 'must be an absolute URL')
-  .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http(s) URL')
-  .refine((v) => !URL.canParse(v) || (!new URL(v).username && !new URL(v).password), 'must not carry a user name or password');
+/**
+ * Why a receiver URL is refused, or null: it must be an absolute http(s) URL without credentials in it. (Whether it
+ * points at the API itself is checked by the API, which knows its own address.)
+ * @example webhookUrlProblem('ftp://example.com') // 'must be an http(s) URL'
+ */
+export function webhookUrlProblem(v: string): string | null {
+  if (!URL.canParse(v)) return 'must be an absolute http(s) URL';
+  const u = new URL(v);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http(s) URL';
+  if (u.username || u.password) return 'must not carry a user name or password';
+  return null;
+}
+
+/** Checked for shape here; the URL rules answer 422 naming `url` (see webhookUrlProblem). */
+const urlSchema = z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters');
 
 /** A subscription as an admin creates it. */
 export const webhookCreateSchema = z.object({

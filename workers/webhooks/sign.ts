@@ -1,7 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** A new subscription secret: 32 random bytes, prefixed so it is recognisable in a receiver's configuration. */
-export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 /**
  * The `X-Leadflow-Signature` value: HMAC-SHA256, hex, over `<timestamp>.<body>` with the subscription's secret.
