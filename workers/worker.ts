@@ -6,6 +6,7 @@ import { BUILTIN_OWNER, registerActivityTypes } from '../db/activity-types';
 import { createActivities } from './activities';
 import './custom/index';
 import type { ActivityDeps } from './deps';
+import type { WorkerMetrics } from './metrics';
 import { builtinActivityFunctions, builtinActivityTypes } from './registry';
 
 export const workflowsPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'engine', 'workflows.ts');
@@ -27,6 +28,19 @@ export interface LeadflowWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Extra activities registered by developers (see workers/registry.ts). */
   extraActivities?: Record<string, (...args: any[]) => Promise<unknown>>;
+  /** Concurrency and cache sizes (config WORKER_*); the SDK's defaults where unset. */
+  tuning?: WorkerTuning;
+  /** Activity latency and failures per activity type (workers/metrics.ts). */
+  metrics?: WorkerMetrics;
+}
+
+/** How much one worker process takes on at once. */
+export interface WorkerTuning {
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentLocalActivityExecutions?: number;
+  /** Workflows kept in memory between tasks (sticky cache): a cached lead's next task needs no history replay. */
+  maxCachedWorkflows?: number;
 }
 
 /**
@@ -46,6 +60,8 @@ export async function createLeadflowWorker(opts: LeadflowWorkerOptions): Promise
       ...createActivities(opts.deps),
       ...opts.extraActivities,
     },
+    ...opts.tuning,
+    ...(opts.metrics ? { interceptors: { activity: [opts.metrics.activityInterceptor] } } : {}),
     // Running activities get 5 s to finish after a shutdown request, then are cancelled; if one ignores the
     // cancellation the worker gives up at 8 s, so a Ctrl-C or SIGTERM always stops it within 10 s.
     shutdownGraceTime: '5 seconds',
