@@ -41,6 +41,15 @@ export const configSchema = z.object({
   LOGIN_RATE_LIMIT: z.coerce.number().int('must be an integer').min(1, 'must be at least 1 request per minute').default(10),
   PARTNER_RATE_LIMIT: z.coerce.number().int('must be an integer').min(1, 'must be at least 1 request per minute').default(120),
   UNASSIGNED_RETRY_MINUTES: z.coerce.number().positive('must be a positive number of minutes').max(7 * 24 * 60, 'must be at most 10080 minutes (7 days)').default(60),
+  // Metrics listeners (Prometheus text at /metrics): 0 picks a free port, printed at start; bound to 127.0.0.1 by default.
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int('must be an integer').min(0).max(65535, 'must be a port number (0 picks a free one)').default(0),
+  WORKER_METRICS_PORT: z.coerce.number().int('must be an integer').min(0).max(65535, 'must be a port number (0 picks a free one)').default(0),
+  // Worker tuning (per worker process); defaults measured with a burst of leads on the embedded stack (see README).
+  WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int('must be an integer').min(2, 'must be at least 2').max(2000).default(40),
+  WORKER_MAX_ACTIVITIES: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').max(5000).default(100),
+  WORKER_MAX_LOCAL_ACTIVITIES: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').max(5000).default(100),
+  WORKER_STICKY_CACHE_SIZE: z.coerce.number().int('must be an integer').min(0, 'must be 0 (off) or more').max(100_000).default(1000),
   TRUST_PROXY: z.string().optional().transform((v): boolean | number | string => {
     if (v === undefined || v === 'false' || v === '0') return false;
     if (v === 'true') return true;
