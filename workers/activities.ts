@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { createDigestActivities } from './digest/digest.activity';
 import { createCaptureActivities } from './lead/capture.activity';
 import { createFailureActivities } from './lead/failure.activity';
+import { createImportActivities } from './import/import.activity';
 import { createReminderActivities } from './lead/reminder.activity';
 import { createRepActionActivities } from './lead/rep-actions.activity';
 import { createRouteActivities } from './lead/route.activity';
@@ -37,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMoveActivities(deps),
     ...createProposalActivities(deps),
     ...createApprovalActivities(deps),
+    ...createImportActivities(deps),
     ...createWebhookActivities(deps),
   };
 }

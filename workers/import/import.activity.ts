@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import { claimPerson } from '../../api/leads/capture';
+import { chooseEntry } from '../../api/pipelines/entry';
+import type { Db } from '../../db/client';
+import { rowToCapture } from '../../engine/import/rows';
+import type { DedupeChoice, ImportField, ImportStatus, RowProblem } from '../../engine/import/schemas';
+import type { ImportBatchResult } from '../../engine/import/types';
+import { companyDomainOf, dedupeKeyOf, parsePhone, PhoneError, type CaptureBody } from '../../engine/lead/schemas';
+import type { CaptureInput } from '../../engine/lead/types';
+import type { ActivityDeps } from '../deps';
+import { readStoredRecords, type CsvEvent } from './csv-file';
+
+interface ImportRow {
+  id: string; status: ImportStatus; delimiter: string; headers: string[]; chunk_size: number; total_bytes: string;
+  mapping: Record<string, ImportField>; dedupe: DedupeChoice; list_name: string; next_offset: string; next_line: number; created_by: string | null;
+}
+
+type Outcome = 'created' | 'merged' | 'skipped';
+
+/** The id a lead gets from its dedupe key: the same formula as a capture's, so a person has one id whichever way they came. */
+const leadIdOf = (dedupeKey: string) => `lead-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20)}`;
+
+const isBlank = (fields: string[]) => fields.every((f) => !f.trim());
+
+/**
+ * The records of one batch: `batchRows` rows from the checkpoint, ending on a record (rows the parser could not read
+ * after the last record wait for the next batch, which meets them again from its checkpoint), or everything to the end.
+ */
+export function takeBatch(events: CsvEvent[], batchRows: number, ended: boolean): { taken: CsvEvent[]; last?: Extract<CsvEvent, { kind: 'record' }>; complete: boolean } {
+  const taken: CsvEvent[] = [];
+  let pending: CsvEvent[] = [];
+  let last: Extract<CsvEvent, { kind: 'record' }> | undefined;
+  let rows = 0;
+  for (const e of events) {
+    if (e.kind === 'error') {
+      pending.push(e);
+      continue;
+    }
+    taken.push(...pending, e);
+    rows += pending.length + 1;
+    pending = [];
+    last = e;
+    if (rows >= batchRows) return { taken, last, complete: false };
+  }
+  if (ended) return { taken: [...taken, ...pending], last, complete: true };
+  return { taken, last, complete: false };
+}
+
+/** Import activities: a batch of rows (one transaction with its checkpoint) and the import's status. */
+export function createImportActivities({ sql }: ActivityDeps) {
+  async function importRow(tx: Db, imp: ImportRow, body: CaptureBody, phone: { e164: string; legacy: string[]; country?: string } | undefined, row: number): Promise<Outcome> {
+    const email = body.email;
+    let existing: string | undefined;
+    const [claimed] = await tx<{ lead_id: string }[]>`
+      select lead_id from person_claims where (kind = 'email' and value = ${email ?? ''}) or (kind = 'phone' and value = ${phone?.e164 ?? ''})
+      order by kind limit 1`;
+    existing = claimed?.lead_id;
+    const companyKey = body.company ? `${body.company.toLowerCase()}|${body.name.toLowerCase()}` : undefined;
+    if (!existing && companyKey) {
+      const [seen] = await tx<{ lead_id: string }[]>`select lead_id from import_seen where import_id = ${imp.id} and key = ${companyKey}`;
+      existing = seen?.lead_id;
+      if (!existing) {
+        const [lead] = await tx<{ id: string }[]>`
+          select id from leads where company is not null and lower(company) = ${body.company!.toLowerCase()} and lower(name) = ${body.name.toLowerCase()}
+          order by created_at limit 1`;
+        existing = lead?.id;
+      }
+    }
+    if (existing && imp.dedupe === 'skip') return 'skipped';
+
+    let dedupeKey = dedupeKeyOf({ email, phone: phone?.e164 });
+    let leadId: string;
+    let outcome: Outcome;
+    if (existing && imp.dedupe === 'create') {
+      // A lead of its own although the person is known: its key names the file's row, and it claims nothing.
+      dedupeKey = `import:${imp.id}:${row}`;
+      leadId = leadIdOf(dedupeKey);
+      outcome = 'created';
+    } else {
+      // The capture path's claim: joins the lead holding the e-mail or phone (or, by company and name, `existing`).
+      const claim = await claimPerson(tx, { email, phone: phone?.e164, phoneLegacy: phone?.legacy, country: body.country ?? phone?.country }, existing ?? leadIdOf(dedupeKey));
+      leadId = claim.leadId;
+      outcome = existing || claim.duplicate ? 'merged' : 'created';
+    }
+    if (companyKey && outcome === 'created') await tx`insert into import_seen (import_id, key, lead_id) values (${imp.id}, ${companyKey}, ${leadId}) on conflict do nothing`;
+
+    const capture: CaptureInput = {
+      submissionId: `import-${imp.id}-${row}`, source: 'import', name: body.name, email, phone: phone?.e164, company: body.company,
+      companyDomain: companyDomainOf(email), country: body.country ?? phone?.country, productInterest: body.productInterest,
+      message: body.message, jobTitle: body.jobTitle, companySize: body.companySize, industry: body.industry,
+      capturedAt: new Date().toISOString(), capturedBy: imp.created_by ?? undefined,
+    };
+    const entry = await chooseEntry(sql, capture);
+    if (!entry) throw ApplicationFailure.nonRetryable('no pipeline is published yet; publish one in the editor first', 'NoPipeline');
+    capture.entry = entry;
+    // The submission id names the import and row: a row written twice would be the same inbox row (a no-op).
+    await tx`
+      insert into capture_inbox (submission_id, lead_id, dedupe_key, input, duplicate)
+      values (${capture.submissionId}, ${leadId}, ${dedupeKey},
+              ${tx.json({ pipelineId: entry.pipelineId, pipelineVersion: entry.version, capture } as never)}, ${outcome === 'merged'})
+      on conflict do nothing`;
+    await tx`insert into lead_lists (lead_id, list_name, import_id) values (${leadId}, ${imp.list_name}, ${imp.id}) on conflict do nothing`;
+    return outcome;
+  }
+
+  return {
+    /**
+     * Reads and imports the next `batchRows` rows after the import's checkpoint, and commits them with their errors,
+     * counts and the new checkpoint in one transaction. The import row is locked meanwhile, so a retried attempt
+     * that overlaps a slow one waits and then continues after it: no row is ever written twice.
+     */
+    async importBatch(a: { importId: string; batchRows: number }): Promise<ImportBatchResult> {
+      const started = Date.now();
+      return sql.begin(async (tx) => {
+        const [imp] = await tx<ImportRow[]>`
+          select id, status, delimiter, headers, chunk_size, total_bytes, mapping, dedupe, list_name, next_offset, next_line, created_by
+          from imports where id = ${a.importId} for update`;
+        if (!imp) throw ApplicationFailure.nonRetryable(`import ${a.importId} does not exist`, 'NotFound');
+        if (imp.status === 'completed' || imp.status === 'cancelled' || imp.status === 'failed') return { rows: 0, done: true, elapsedMs: Date.now() - started };
+        if (!imp.mapping || !imp.dedupe) throw ApplicationFailure.nonRetryable(`import ${a.importId} was not started (no mapping)`, 'InvalidInput');
+        const file = { id: imp.id, delimiter: imp.delimiter, chunkSize: imp.chunk_size, totalBytes: Number(imp.total_bytes) };
+        const start = { offset: Number(imp.next_offset), line: imp.next_line };
+        const { events, ended } = await readStoredRecords(tx, file, start, (ev) => ev.reduce((n, e) => n + (e.kind === 'record' ? 1 : 0), 0) > a.batchRows);
+        const { taken, last, complete } = takeBatch(events, a.batchRows, ended);
+
+        const interests = new Set((await tx<{ code: string }[]>`select code from constants where category = 'product_interest' and active`).map((r) => r.code));
+        const [setting] = await tx<{ value: unknown }[]>`select value from settings where key = 'default_phone_country'`;
+        const defaultCountry = typeof setting?.value === 'string' ? setting.value : undefined;
+        const counts = { rows: 0, created: 0, merged: 0, skipped: 0, failed: 0 };
+        const errors: { import_id: string; row_no: number; field: string; reason: string }[] = [];
+        const fail = (row: number, problems: RowProblem[]) => {
+          counts.failed++;
+          for (const p of problems) if (!errors.some((e) => e.row_no === row && e.field === p.field)) errors.push({ import_id: imp.id, row_no: row, field: p.field, reason: p.reason });
+        };
+        for (const e of taken) {
+          if (e.kind === 'error') {
+            counts.rows++;
+            fail(e.line, [{ field: '(row)', reason: e.reason }]);
+            continue;
+          }
+          if (isBlank(e.fields)) continue;
+          counts.rows++;
+          const r = rowToCapture(imp.headers, e.fields, imp.mapping);
+          const problems: RowProblem[] = r.ok ? [] : [...r.problems];
+          if (e.fields.some((f) => f.includes('\uFFFD'))) problems.push({ field: '(row)', reason: 'contains bytes that are not valid in the file\'s encoding' });
+          let phone: ReturnType<typeof parsePhone> | undefined;
+          if (r.ok) {
+            if (r.body.productInterest && !interests.has(r.body.productInterest)) {
+              problems.push({ field: 'productInterest', reason: `unknown product interest "${r.body.productInterest}"; known: ${[...interests].join(', ')}` });
+            }
+            if (r.body.phone) {
+              try {
+                phone = parsePhone(r.body.phone, r.body.country ?? defaultCountry);
+              } catch (err) {
+                if (!(err instanceof PhoneError)) throw err;
+                problems.push({ field: 'phone', reason: `${err.message} (got "${r.body.phone}")` });
+              }
+            }
+          }
+          if (!r.ok || problems.length) {
+            fail(e.line, problems);
+            continue;
+          }
+          counts[await importRow(tx, imp, r.body, phone, e.line)]++;
+        }
+        if (errors.length) {
+          for (let i = 0; i < errors.length; i += 500) {
+            await tx`insert into import_errors ${tx(errors.slice(i, i + 500), 'import_id', 'row_no', 'field', 'reason')} on conflict do nothing`;
+          }
+        }
+        const next = complete ? { offset: file.totalBytes, line: (last?.endLine ?? start.line - 1) + 1 } : { offset: last!.endOffset, line: last!.endLine + 1 };
+        await tx`
+          update imports set next_offset = ${next.offset}, next_line = ${next.line},
+            rows_done = rows_done + ${counts.rows}, created = created + ${counts.created}, merged = merged + ${counts.merged},
+            skipped = skipped + ${counts.skipped}, failed = failed + ${counts.failed},
+            running_seconds = running_seconds + coalesce(extract(epoch from now() - ticked_at), 0), ticked_at = now(), updated_at = now()
+          where id = ${imp.id}`;
+        return { rows: counts.rows, done: complete, elapsedMs: Date.now() - started };
+      });
+    },
+
+    /** Records the import's status as its workflow moves (running, paused, completed, cancelled, failed). */
+    async markImport(a: { importId: string; status: ImportStatus; error?: string }): Promise<void> {
+      const terminal = a.status === 'completed' || a.status === 'cancelled' || a.status === 'failed';
+      await sql`
+        update imports set status = ${a.status}, error = coalesce(${a.error ?? null}, error),
+          running_seconds = running_seconds + coalesce(extract(epoch from now() - ticked_at), 0),
+          ticked_at = ${a.status === 'running' ? sql`now()` : null},
+          finished_at = ${terminal ? sql`now()` : null}, updated_at = now()
+        where id = ${a.importId} and status not in ('completed', 'cancelled', 'failed')`;
+    },
+  };
+}
