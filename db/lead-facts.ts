@@ -54,6 +54,11 @@ interface RawRow {
   email_opens?: number;
   form_submissions?: number;
   last_offer_status?: string | null;
+  bh_opens?: number;
+  bh_clicks?: number;
+  bh_visits?: number;
+  bh_downloads?: number;
+  bh_webinars?: number;
 }
 
 /**
@@ -97,6 +102,11 @@ function columns(sql: Sql, now: Date): { facts: string[]; expr: PendingQuery<Row
     { facts: ['lastOfferStatus'], expr: sql`o.last_status as last_offer_status` },
     { facts: ['emailOpensLast14Days'], expr: sql`b.email_opens` },
     { facts: ['formSubmissions'], expr: sql`b.form_submissions` },
+    { facts: ['behaviour.email_opens_30d'], expr: sql`coalesce(e.opens, 0) as bh_opens` },
+    { facts: ['behaviour.clicks_30d'], expr: sql`coalesce(e.clicks, 0) as bh_clicks` },
+    { facts: ['behaviour.page_visits_30d'], expr: sql`coalesce(e.visits, 0) as bh_visits` },
+    { facts: ['behaviour.downloads_30d'], expr: sql`coalesce(e.downloads, 0) as bh_downloads` },
+    { facts: ['behaviour.webinars_30d'], expr: sql`coalesce(e.webinars, 0) as bh_webinars` },
   ];
 }
 
@@ -106,6 +116,7 @@ function factsStatement(sql: Sql, now: Date, want: FactFilter, pick: PendingQuer
   const list = select.reduce((acc, expr) => sql`${acc}, ${expr}`, sql`b.id`);
   const visits = needs('daysSinceLastVisit', 'visitsLast30Days');
   const offers = needs('openOffers', 'lastOfferStatus');
+  const behaviour = needs('behaviour.email_opens_30d', 'behaviour.clicks_30d', 'behaviour.page_visits_30d', 'behaviour.downloads_30d', 'behaviour.webinars_30d');
   return sql<RawRow[]>`
     with b as (${pick})
     ${visits ? sql`, v as (
@@ -124,11 +135,23 @@ function factsStatement(sql: Sql, now: Date, want: FactFilter, pick: PendingQuer
       where lead_id in (select id from b)
       group by lead_id
     )` : sql``}
+    ${behaviour ? sql`, e as (
+      select lead_id,
+             count(*) filter (where type = 'email_open')::int as opens,
+             count(*) filter (where type = 'email_click')::int as clicks,
+             count(*) filter (where type = 'page_visit')::int as visits,
+             count(*) filter (where type = 'download')::int as downloads,
+             count(*) filter (where type = 'webinar_attended')::int as webinars
+      from behaviour_events
+      where lead_id in (select id from b) and occurred_at > ${now}::timestamptz - interval '30 days' and occurred_at <= ${now}::timestamptz
+      group by lead_id
+    )` : sql``}
     select ${list}
     from b
     ${needs('importance') ? sql`left join accounts a on a.id = b.account_id` : sql``}
     ${visits ? sql`left join v on v.lead_id = b.id` : sql``}
     ${offers ? sql`left join o on o.lead_id = b.id` : sql``}
+    ${behaviour ? sql`left join e on e.lead_id = b.id` : sql``}
     order by b.created_at desc, b.id desc`;
 }
 
@@ -156,6 +179,11 @@ function toFacts(r: RawRow): LeadFacts {
     emailOpensLast14Days: r.email_opens,
     formSubmissions: r.form_submissions,
     lastOfferStatus: r.last_offer_status ?? undefined,
+    'behaviour.email_opens_30d': r.bh_opens,
+    'behaviour.clicks_30d': r.bh_clicks,
+    'behaviour.page_visits_30d': r.bh_visits,
+    'behaviour.downloads_30d': r.bh_downloads,
+    'behaviour.webinars_30d': r.bh_webinars,
   };
 }
 

@@ -38,6 +38,11 @@ export const leadFactsSchema = z.object({
   emailOpensLast14Days: count.optional(),
   formSubmissions: count.optional(),
   lastOfferStatus: z.string().optional(),
+  'behaviour.email_opens_30d': count.optional(),
+  'behaviour.clicks_30d': count.optional(),
+  'behaviour.page_visits_30d': count.optional(),
+  'behaviour.downloads_30d': count.optional(),
+  'behaviour.webinars_30d': count.optional(),
 }).strict() satisfies z.ZodType<LeadFacts>;
 
 export const configurationFactsSchema = z.object({

@@ -53,6 +53,12 @@ export interface LeadFacts {
   emailOpensLast14Days?: number;
   formSubmissions?: number;
   lastOfferStatus?: string;
+  /** Behavioural events of the last 30 days (POST /api/events and the tracking of the mail the product sends). */
+  'behaviour.email_opens_30d'?: number;
+  'behaviour.clicks_30d'?: number;
+  'behaviour.page_visits_30d'?: number;
+  'behaviour.downloads_30d'?: number;
+  'behaviour.webinars_30d'?: number;
 }
 
 /** Facts of one product configuration checked by configurator rules. */
@@ -101,6 +107,11 @@ const leadFacts: readonly FactDefinition[] = [
   { name: 'emailOpensLast14Days', type: 'number', entity: 'activity', label: 'E-mail opens in the last 14 days' },
   { name: 'formSubmissions', type: 'number', entity: 'activity', label: 'Form submissions' },
   { name: 'lastOfferStatus', type: 'string', entity: 'offer', label: 'Last offer status', values: offerStatuses },
+  { name: 'behaviour.email_opens_30d', type: 'number', entity: 'activity', label: 'E-mails opened in the last 30 days (tracked)' },
+  { name: 'behaviour.clicks_30d', type: 'number', entity: 'activity', label: 'Links clicked in e-mails in the last 30 days' },
+  { name: 'behaviour.page_visits_30d', type: 'number', entity: 'activity', label: 'Web page visits in the last 30 days' },
+  { name: 'behaviour.downloads_30d', type: 'number', entity: 'activity', label: 'Downloads in the last 30 days' },
+  { name: 'behaviour.webinars_30d', type: 'number', entity: 'activity', label: 'Webinars attended in the last 30 days' },
 ];
 
 const configurationFacts: readonly FactDefinition[] = [

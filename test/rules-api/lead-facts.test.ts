@@ -29,11 +29,16 @@ describe('lead facts from the database', () => {
   afterAll(async () => db?.drop());
 
   it('builds every fact of a visited lead with offers, an account and contact data', async () => {
+    // Behavioural events count over the 30 days before NOW (the 40-day-old open is out).
+    await db.sql`insert into behaviour_events (source, event_id, lead_id, type, occurred_at) values
+      ('mail', 'o-1', ${rich}, 'email_open', ${daysAgo(1)}), ('mail', 'o-2', ${rich}, 'email_open', ${daysAgo(40)}),
+      ('mail', 'c-1', ${rich}, 'email_click', ${daysAgo(1)}), ('key:k', 'w-1', ${rich}, 'webinar_attended', ${daysAgo(3)})`;
     expect(await leadFactsFor(db.sql, rich, NOW)).toEqual({
       source: 'partner', country: 'DE', region: 'Bavaria', companySize: 250, industry: 'software', productInterest: 'crm', jobTitle: 'CTO',
       emailDomain: 'acme.com', hasPhone: true, importance: 'A', stage: 'new', score: 42, grade: 'B',
       createdAt: daysAgo(40.5).toISOString(), daysSinceCreated: 40, daysSinceLastVisit: 2, visitsLast30Days: 2,
       openOffers: 2, lastOfferStatus: 'in_follow_up', emailOpensLast14Days: 7, formSubmissions: 3,
+      'behaviour.email_opens_30d': 1, 'behaviour.clicks_30d': 1, 'behaviour.page_visits_30d': 0, 'behaviour.downloads_30d': 0, 'behaviour.webinars_30d': 1,
     });
   });
 

@@ -104,8 +104,8 @@ describe('default packs', () => {
     const r = validateRuleSet(json);
     expect(r.ok ? [] : r.problems).toEqual([]);
   });
-  it('the scoring pack has about 20 rules', () => {
+  it('the scoring pack has about 25 rules (fit, activity and tracked behaviour)', () => {
     const doc = ruleSetDocumentSchema.parse(packJson.scoring);
-    expect(doc.rules.length).toBe(20);
+    expect(doc.rules.length).toBe(25);
   });
 });
