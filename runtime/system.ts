@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app';
+import { documentStoreFromEnv } from '../db/documents';
 import { migrate } from '../db/migrate';
 import { openDatabase, type Database } from '../db/open';
 import { ensureDefaultPipeline } from '../db/pipelines';
@@ -49,6 +50,12 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
   const teardown = new Teardown();
   try {
     if (!config.TEMPORAL_ADDRESS && !parts.temporal) throw new Error('TEMPORAL_ADDRESS: must be set for this entry point (it runs against an existing cluster)');
+    // The document store (DOCUMENT_STORE, S3_*): validated and, for S3, asked for its bucket before anything starts.
+    const documents = parts.worker || parts.api ? documentStoreFromEnv() : undefined;
+    if (documents) {
+      await documents.check();
+      if (documents.kind === 's3') log(`documents are stored in the ${documents.description}`);
+    }
     if (parts.api && config.PORT !== 0 && (await portInUse(config.PORT, config.HOST))) {
       throw new Error(`PORT: ${config.HOST}:${config.PORT} is already in use (set PORT to a free port)`);
     }
@@ -115,7 +122,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        deps: { sql: db.sql, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, appUrl, unassignedRetryMinutes: config.UNASSIGNED_RETRY_MINUTES },
+        deps: { sql: db.sql, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, appUrl, unassignedRetryMinutes: config.UNASSIGNED_RETRY_MINUTES, documents },
       });
       workerDone = worker.run();
       const w = worker;

@@ -1,15 +1,16 @@
 import multipart from '@fastify/multipart';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Sql } from '../../db/client';
 import {
-  allowedTypes, documentOwnerTypes, documentSchema, documentSettingsFromEnv, extensionOf, getDocument, insertDocument, listDocuments,
-  sanitizeFileName, sniffMatches, type AllowedExtension, type DocumentOwnerType,
+  allowedTypes, deleteDocument, documentOwnerTypes, documentSchema, documentSettingsFromEnv, documentStoreFromEnv, DocumentStoreError, extensionOf,
+  getDocument, listDocuments, readDocumentContent, sanitizeFileName, saveDocument, sniffMatches, type AllowedExtension, type DocumentOwnerType,
 } from '../../db/documents';
 import { audit } from '../auth/audit';
 import { leadScope } from '../auth/scope';
 import { anyUser, type AuthUser } from '../auth/types';
-import { DomainError, notFound } from '../errors';
+import { DomainError, notFound, unavailable } from '../errors';
 
 const seesEverything = (u: AuthUser) => u.role === 'ops' || u.role === 'admin';
 
@@ -50,6 +51,14 @@ const ownerParams = z.object({ ownerType: z.enum(documentOwnerTypes), ownerId: z
 /** Documents on accounts, contacts, leads and offers: upload (multipart), list, download, delete (audited). */
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   const settings = documentSettingsFromEnv();
+  const store = documentStoreFromEnv();
+  /** The store failed or is not there: 503 (retry; nothing was changed), or 502 for bytes gone from the bucket. */
+  const storeFailure = (err: unknown, reply: FastifyReply) => {
+    if (!(err instanceof DocumentStoreError)) throw err;
+    app.log.warn({ reason: err.reason, message: err.message }, 'document store failure');
+    if (err.reason === 'unavailable') throw unavailable(`${err.message}; nothing was changed, retry in a moment`, 5);
+    return reply.status(502).send({ error: err.reason === 'missing' ? 'document_content_missing' : 'document_store_misconfigured', message: err.message });
+  };
   await app.register(multipart, { limits: { fileSize: settings.maxBytes, files: 1, fields: 5, parts: 6 } });
 
   app.get('/api/documents/:ownerType/:ownerId', {
@@ -94,12 +103,15 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!sniffMatches(content, ext as AllowedExtension)) {
       throw new DomainError('unprocessable', `file: the content is not a .${ext} file`, [{ path: 'file.type', message: `content does not match .${ext}` }]);
     }
-    const doc = await app.sql.begin(async (tx) => {
-      const d = await insertDocument(tx as unknown as Sql, { ownerType, ownerId, name, contentType: allowedTypes[ext as AllowedExtension], content, createdBy: user.id });
-      await audit(tx as unknown as Sql, { actorId: user.id, action: 'document.uploaded', targetType: 'document', targetId: d.id, details: { ownerType, ownerId, name, sizeBytes: content.length } });
-      return d;
-    });
-    return reply.status(201).send({ ...doc, createdByName: user.name });
+    let doc;
+    try {
+      doc = await saveDocument(app.sql, store, { ownerType, ownerId, name, contentType: allowedTypes[ext as AllowedExtension], content, createdBy: user.id }, async (tx, d) => {
+        await audit(tx, { actorId: user.id, action: 'document.uploaded', targetType: 'document', targetId: d.id, details: { ownerType, ownerId, name, sizeBytes: content.length } });
+      });
+    } catch (err) {
+      return storeFailure(err, reply);
+    }
+    return reply.status(201).send({ ...doc!, createdByName: user.name });
   });
 
   app.get('/api/documents/:id/content', {
@@ -108,12 +120,18 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => {
     const doc = await getDocument(app.sql, req.params.id);
     if (!doc || !(await canSeeOwner(app.sql, req.user!, doc.ownerType, doc.ownerId))) throw notFound('document');
+    let content: Buffer;
+    try {
+      content = await readDocumentContent(store, doc);
+    } catch (err) {
+      return storeFailure(err, reply);
+    }
     return reply
       .header('content-type', doc.contentType)
       .header('content-disposition', contentDisposition(doc.name))
       .header('x-content-type-options', 'nosniff')
       .header('cache-control', 'private, no-store')
-      .send(doc.content);
+      .send(content);
   });
 
   app.delete('/api/documents/:id', {
@@ -125,10 +143,13 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!doc || !(await canSeeOwner(app.sql, user, doc.ownerType, doc.ownerId))) throw notFound('document');
     if (doc.kind === 'proposal' && !seesEverything(user)) throw new DomainError('forbidden', 'a proposal sent to the customer is kept; only ops and admins may delete it');
     if (doc.kind === 'upload' && user.role === 'rep' && doc.createdBy !== user.id) throw new DomainError('forbidden', 'only the person who uploaded a document (or a manager) may delete it');
-    await app.sql.begin(async (tx) => {
-      await tx`delete from documents where id = ${doc.id}`;
-      await audit(tx as unknown as Sql, { actorId: user.id, action: 'document.deleted', targetType: 'document', targetId: doc.id, details: { ownerType: doc.ownerType, ownerId: doc.ownerId, name: doc.name, sizeBytes: doc.sizeBytes } });
-    });
+    try {
+      await deleteDocument(app.sql, store, doc, async (tx) => {
+        await audit(tx, { actorId: user.id, action: 'document.deleted', targetType: 'document', targetId: doc.id, details: { ownerType: doc.ownerType, ownerId: doc.ownerId, name: doc.name, sizeBytes: doc.sizeBytes } });
+      });
+    } catch (err) {
+      return storeFailure(err, reply);
+    }
     return reply.status(204).send();
   });
 };

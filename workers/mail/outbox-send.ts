@@ -1,5 +1,6 @@
 import type { ActivityDeps } from '../deps';
 import { recordEvent } from '../lead/events';
+import { documentStoreFromEnv } from '../../db/documents';
 import { loadAttachments, type AttachmentRef } from './attachments';
 import { smtpTransport } from './mailer';
 
@@ -22,7 +23,7 @@ export interface OutboxMessage {
  * Puts a message with its own text into the outbox and sends it once: the row is claimed before sending, so a retried
  * activity never sends twice; attachments are documents, read when the message goes out.
  */
-export async function sendOutboxMessage({ sql, smtpUrl, mailFrom }: ActivityDeps, m: OutboxMessage): Promise<{ status: string }> {
+export async function sendOutboxMessage({ sql, smtpUrl, mailFrom, documents }: ActivityDeps, m: OutboxMessage): Promise<{ status: string }> {
   const [existing] = await sql<{ status: string }[]>`select status from mail_outbox where id = ${m.key}`;
   if (existing && existing.status !== 'queued' && existing.status !== 'failed') return { status: existing.status };
   if (!existing) {
@@ -45,7 +46,7 @@ export async function sendOutboxMessage({ sql, smtpUrl, mailFrom }: ActivityDeps
     try {
       await smtpTransport(smtpUrl).sendMail({
         from: mailFrom, to: claimed.to_address, subject: claimed.subject, text: claimed.body_text,
-        attachments: await loadAttachments(sql, claimed.attachments ?? []), messageId: `<${m.key.replace(/[^A-Za-z0-9.-]/g, '.')}@leadflow>`,
+        attachments: await loadAttachments(sql, claimed.attachments ?? [], documents ?? documentStoreFromEnv()), messageId: `<${m.key.replace(/[^A-Za-z0-9.-]/g, '.')}@leadflow>`,
       });
     } catch (err) {
       await sql`update mail_outbox set status = 'failed', error = ${(err as Error).message.slice(0, 500)} where id = ${m.key}`;

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { insertDocument } from '../../db/documents';
+import { documentStoreFromEnv, saveDocument } from '../../db/documents';
 import { merge } from '../../engine/proposal/template';
 import type { ActivityDeps } from '../deps';
 import { recordEvent } from '../lead/events';
@@ -18,6 +18,7 @@ export const proposalMailKey = (offerId: string, version: number) => `proposal:$
  */
 export function createProposalActivities(deps: ActivityDeps) {
   const { sql } = deps;
+  const store = deps.documents ?? documentStoreFromEnv();
   return {
     async renderProposal(a: { leadId: string; offerId: string; by: string }): Promise<{ documentId: string; version: number }> {
       const data = await loadProposalData(sql, a.offerId);
@@ -28,10 +29,9 @@ export function createProposalActivities(deps: ActivityDeps) {
       const template = await loadProposalTemplate(sql);
       const pdf = await renderProposalPdf(data, template);
       const name = `Proposal ${data.accountName.replace(/[^\p{L}\p{N} ._-]/gu, '').trim().slice(0, 60)} ${data.leadId}-v${data.version}.pdf`;
-      await sql.begin(async (tx) => {
-        const [dup] = await tx`select 1 from documents where id = ${documentId}`;
-        if (dup) return;
-        await insertDocument(tx as never, { id: documentId, ownerType: 'offer', ownerId: a.offerId, kind: 'proposal', name, contentType: 'application/pdf', content: pdf, version: data.version, createdBy: null });
+      // The PDF first (in the bucket with the S3 store), then its row and the lead event in one transaction; a
+      // concurrent run that committed first keeps its document and this one's object is deleted again.
+      await saveDocument(sql, store, { id: documentId, ownerType: 'offer', ownerId: a.offerId, kind: 'proposal', name, contentType: 'application/pdf', content: pdf, version: data.version, createdBy: null }, async (tx) => {
         await recordEvent(tx as never, { key: `${a.leadId}:proposal:${a.offerId}:v${data.version}`, leadId: a.leadId, type: 'proposal_rendered', actor: a.by, context: { offerId: a.offerId, version: data.version, documentId, sizeBytes: pdf.length } });
       });
       return { documentId, version: data.version };
