@@ -4,12 +4,15 @@ import { leadScope } from '../api/auth/scope';
 import type { AuthUser } from '../api/auth/types';
 import type { PipelineDocument } from '../engine/pipeline/schema';
 import type { PendingQuery, Row } from 'postgres';
+import { inBuckets } from '../api/reports/rollups';
 import type { Sql } from './client';
 
 type Fragment = PendingQuery<Row[]>;
 
-// The manager dashboard's figures. Every widget is one aggregate query over the records (group by, percentiles in
-// SQL); nothing loads a lead per row into JS, so the figures stay fast on a large history. Each function takes the
+// The manager dashboard's figures. The funnel, loss reasons, sales cycle, velocity and win rates read the report
+// rollups (migration 00021: day and month counts kept current by triggers in the writing transaction, carrying the
+// lead's owner and team so the scope applies to them as to leads); the rest are aggregate queries over the records
+// and the per-lead report state (group by, percentiles in SQL). Nothing loads a lead per row into JS. Each function takes the
 // same filters; `dashboardItems` lists the leads behind one drill key with the same predicates.
 
 /** The period [start, end), the previous period of the same length, the viewer (scope) and the team and rep filters. */
@@ -87,19 +90,19 @@ export function stagesInOrder(doc: PipelineDocument): { stage: string; label: st
 
 /** Leads captured in the period per stage they reached (now or earlier), in pipeline order, with the conversion from the stage before. */
 export async function funnel(sql: Sql, f: DashboardFilters): Promise<Dashboard['funnel']> {
-  const where = sql`l.created_at >= ${f.start} and l.created_at < ${f.end} and ${scopedLeads(sql, f)}`;
-  const [counts, docs] = await Promise.all([
-    sql<{ stage: string; n: number }[]>`
-      select r.stage, count(*)::int as n from (
-        select l.id, l.stage from leads l where ${where}
-        union
-        select e.lead_id, e.stage from lead_events e join leads l on l.id = e.lead_id where e.stage is not null and ${where}) r
-       group by r.stage`,
-    sql<{ document: PipelineDocument }[]>`
-      select distinct on (v.pipeline_id) v.document from pipeline_versions v
-       where v.pipeline_id = 'default' or v.pipeline_id in (select distinct l.pipeline_id from leads l where ${where})
-       order by v.pipeline_id, v.version desc`,
-  ]);
+  // rollup_stages: per day of capture, the leads that reached each stage (their current one or any staged event).
+  const reached = await sql<{ pipeline_id: string; stage: string; n: number }[]>`
+    select l.pipeline_id, l.stage, sum(l.n)::int as n from rollup_stages l
+     where ${inBuckets(sql, 'l', f.start, f.end)} and ${scopedLeads(sql, f)}
+     group by 1, 2 having sum(l.n) <> 0`;
+  const byStageN = new Map<string, number>();
+  for (const r of reached) byStageN.set(r.stage, (byStageN.get(r.stage) ?? 0) + r.n);
+  const counts = [...byStageN].map(([stage, n]) => ({ stage, n }));
+  const pipelineIds: string[] = [...new Set(['default', ...reached.map((r) => r.pipeline_id)])];
+  const docs = await sql<{ document: PipelineDocument }[]>`
+    select distinct on (v.pipeline_id) v.document from pipeline_versions v
+     where v.pipeline_id in ${sql(pipelineIds)}
+     order by v.pipeline_id, v.version desc`;
   const order: { stage: string; label: string; side: boolean }[] = [{ stage: 'captured', label: 'Captured', side: false }];
   for (const d of docs) for (const s of stagesInOrder(d.document)) if (!order.some((o) => o.stage === s.stage)) order.push(s);
   for (const c of [...counts].sort((a, b) => a.stage.localeCompare(b.stage))) {
@@ -128,7 +131,8 @@ const lostIn = (sql: Sql, f: DashboardFilters) =>
 export async function lossReasons(sql: Sql, f: DashboardFilters): Promise<Dashboard['lossReasons']> {
   const rows = await sql<{ reason: string; label: string | null; n: number }[]>`
     select r.reason, (select c.label from constants c where c.code = r.reason and c.category in ('loss_reason', 'disqualify_reason') order by c.category limit 1) as label, r.n
-      from (select coalesce(l.lost_reason, 'not_given') as reason, count(*)::int as n from leads l where ${lostIn(sql, f)} group by 1) r
+      from (select coalesce(l.lost_reason, 'not_given') as reason, sum(l.n)::int as n from rollup_closed l
+             where l.status in ('lost', 'disqualified') and ${inBuckets(sql, 'l', f.start, f.end)} and ${scopedLeads(sql, f)} group by 1 having sum(l.n) <> 0) r
      order by r.n desc, r.reason`;
   return rows.map((r) => ({ reason: r.reason, label: r.label ?? (r.reason === 'not_given' ? 'No reason given' : humanize(r.reason)), count: r.n, drill: `loss:${r.reason}` }));
 }
@@ -153,9 +157,9 @@ export function monthsOf(start: Date, end: Date): string[] {
 /** Average days from capture to won for leads won in the period, and the same per month of the period. */
 export async function salesCycle(sql: Sql, f: DashboardFilters): Promise<Dashboard['cycle']> {
   const rows = await sql<{ month: string | null; days: number | null; n: number }[]>`
-    select to_char(l.closed_at at time zone 'UTC', 'YYYY-MM') as month,
-           avg(extract(epoch from l.closed_at - l.created_at) / ${DAY_SECONDS})::float8 as days, count(*)::int as n
-      from leads l where ${wonIn(sql, f)}
+    select to_char(l.bucket, 'YYYY-MM') as month,
+           (sum(l.cycle_secs) / nullif(sum(l.n), 0) / ${DAY_SECONDS})::float8 as days, sum(l.n)::int as n
+      from rollup_closed l where l.status = 'won' and ${inBuckets(sql, 'l', f.start, f.end)} and ${scopedLeads(sql, f)}
      group by grouping sets ((1), ())`;
   const all = rows.find((r) => r.month === null);
   const byMonth = new Map(rows.filter((r) => r.month !== null).map((r) => [r.month!, r]));
@@ -174,13 +178,17 @@ const openOpportunityAt = (sql: Sql, f: DashboardFilters, at: Date) => sql`
   and l.created_at < ${at} and (l.closed_at is null or l.closed_at >= ${at}) and ${scopedLeads(sql, f)}`;
 
 async function velocityOf(sql: Sql, f: DashboardFilters, start: Date, end: Date, which: 'current' | 'previous') {
-  const [open] = await sql<{ n: number }[]>`select count(*)::int as n from leads l where ${openOpportunityAt(sql, f, end)}`;
+  // report_lead_state: the leads with an offer (first_offer_at) by when they closed, for the opportunities open at `end`.
+  const [open] = await sql<{ n: number }[]>`
+    select count(*)::int as n from report_lead_state l
+     where l.first_offer_at is not null and coalesce(l.closed_at, 'infinity'::timestamptz) >= ${end}
+       and l.first_offer_at < ${end} and l.created_at < ${end} and ${scopedLeads(sql, f)}`;
   const [closed] = await sql<{ won: number; lost: number; value: number | null; days: number | null }[]>`
-    select count(*) filter (where l.status = 'won')::int as won, count(*) filter (where l.status = 'lost')::int as lost,
-           avg(o.total) filter (where l.status = 'won')::float8 as value,
-           avg(extract(epoch from l.closed_at - l.created_at) / ${DAY_SECONDS}) filter (where l.status = 'won')::float8 as days
-      from leads l left join orders o on o.lead_id = l.id
-     where l.status in ('won', 'lost') and l.closed_at >= ${start} and l.closed_at < ${end} and ${scopedLeads(sql, f)}`;
+    select coalesce(sum(l.n) filter (where l.status = 'won'), 0)::int as won, coalesce(sum(l.n) filter (where l.status = 'lost'), 0)::int as lost,
+           (sum(l.order_value) filter (where l.status = 'won') / nullif(sum(l.order_n) filter (where l.status = 'won'), 0))::float8 as value,
+           (sum(l.cycle_secs) filter (where l.status = 'won') / nullif(sum(l.n) filter (where l.status = 'won'), 0) / ${DAY_SECONDS})::float8 as days
+      from rollup_closed l
+     where l.status in ('won', 'lost') and ${inBuckets(sql, 'l', start, end)} and ${scopedLeads(sql, f)}`;
   const won = closed?.won ?? 0;
   const lost = closed?.lost ?? 0;
   const winRate = won + lost ? won / (won + lost) : null;
@@ -337,11 +345,16 @@ const closedIn = (sql: Sql, f: DashboardFilters) =>
 /** Won ÷ (won + lost) of the leads closed in the period, per source and per owner. */
 export async function winRates(sql: Sql, f: DashboardFilters): Promise<Dashboard['winRates']> {
   const rows = await sql<{ by: 'source' | 'rep'; key: string; label: string; won: number; lost: number }[]>`
-    select 'source' as by, l.source as key, l.source as label, count(*) filter (where l.status = 'won')::int as won, count(*) filter (where l.status = 'lost')::int as lost
-      from leads l where ${closedIn(sql, f)} group by l.source
+    with c as (
+      select l.source, l.owner_id, l.status, sum(l.n)::int as n from rollup_closed l
+       where l.status in ('won', 'lost') and ${inBuckets(sql, 'l', f.start, f.end)} and ${scopedLeads(sql, f)}
+       group by 1, 2, 3 having sum(l.n) <> 0
+    )
+    select 'source' as by, c.source as key, c.source as label, coalesce(sum(c.n) filter (where c.status = 'won'), 0)::int as won, coalesce(sum(c.n) filter (where c.status = 'lost'), 0)::int as lost
+      from c group by c.source
     union all
-    select 'rep', coalesce(l.owner_id, 'unassigned'), coalesce(min(u.name), 'Not assigned'), count(*) filter (where l.status = 'won')::int, count(*) filter (where l.status = 'lost')::int
-      from leads l left join users u on u.id = l.owner_id where ${closedIn(sql, f)} group by l.owner_id`;
+    select 'rep', coalesce(c.owner_id, 'unassigned'), coalesce(min(u.name), 'Not assigned'), coalesce(sum(c.n) filter (where c.status = 'won'), 0)::int, coalesce(sum(c.n) filter (where c.status = 'lost'), 0)::int
+      from c left join users u on u.id = c.owner_id group by c.owner_id`;
   const row = (r: (typeof rows)[number]) => ({
     key: r.key, label: r.by === 'source' ? humanize(r.label) : r.label, won: r.won, lost: r.lost,
     rate: r.won + r.lost ? round1((r.won / (r.won + r.lost)) * 100) : null, drill: `${r.by === 'source' ? 'winSource' : 'winRep'}:${r.key}`,
