@@ -4,14 +4,16 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { projectRoot } from '../runtime/temporal-cli';
 import { authPlugin } from './auth/plugin';
 import { securityPlugin } from './auth/security';
 import { captureDispatcherPlugin } from './plugins/capture-dispatcher';
 import { dbAvailabilityPlugin } from './plugins/db-availability';
 import { errorHandlerPlugin } from './plugins/error-handler';
+import { idempotencyPlugin } from './plugins/idempotency';
 import { inputHygienePlugin } from './plugins/input-hygiene';
+import { documentRoute, securitySchemes } from './plugins/openapi-docs';
 import { servicesPlugin, type Services } from './plugins/services';
 import { routePlugins } from './routes/index';
 
@@ -60,8 +62,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(swagger, {
     openapi: {
       info: { title: 'Leadflow API', version: '0.1.0', description: 'Leads as durable workflows: capture, rules, pipeline, tasks.' },
+      // Each route's requirement comes from its declared access (see documentRoute), so "Try it out" sends the right one.
+      components: { securitySchemes },
     },
-    transform: jsonSchemaTransform,
+    transform: documentRoute,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(errorHandlerPlugin);
@@ -73,6 +77,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(captureDispatcherPlugin);
   await app.register(securityPlugin);
   await app.register(authPlugin);
+  await app.register(idempotencyPlugin);
   for (const plugin of routePlugins) await app.register(plugin);
 
   const editorDir = opts.editorDir ?? defaultEditorDir;

@@ -28,7 +28,7 @@ export const smokeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/smoke/:workflowId', {
     config: { access: opsOnly },
-    schema: { tags: ['system'], params: z.object({ workflowId: z.string().max(100) }), response: { 200: smokeRun } },
+    schema: { tags: ['system'], summary: 'State of a smoke workflow run (started by POST /api/smoke)', params: z.object({ workflowId: z.string().max(100) }), response: { 200: smokeRun } },
   }, async (req) => {
     const [row] = await app.sql<{ workflow_id: string; note: string; created_at: Date }[]>`
       select workflow_id, note, created_at from smoke_runs where workflow_id = ${req.params.workflowId}`;

@@ -41,7 +41,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/users/:id', {
     config: { access: managers },
-    schema: { tags: ['users'], params: idParams, response: { 200: userSchema, 404: errorSchema } },
+    schema: { tags: ['users'], summary: 'One user with role, team, capacity and territory', params: idParams, response: { 200: userSchema, 404: errorSchema } },
   }, async (req) => {
     const row = await getUser(app.sql, req.user!, req.params.id);
     if (!row) throw notFound('user');

@@ -54,7 +54,7 @@ function pointsAtApi(app: FastifyInstance, req: FastifyRequest, url: URL): boole
     const r = new URL(`http://${reached}`);
     selves.push({ host: hostOnly(r.hostname), port: r.port || (req.protocol === 'https' ? '443' : '80') });
   }
-  for (const a of app.addresses()) selves.push({ host: hostOnly(a.address), port: String(a.port) });
+  for (const a of app.addresses()) if (typeof a !== 'string') selves.push({ host: hostOnly(a.address), port: String(a.port) });
   selves.push({ host: hostOnly(app.config.HOST), port: String(app.config.PORT) });
   return selves.some((s) => s.port === port && (s.host === host || (LOOPBACK.has(s.host) && LOOPBACK.has(host)) || (LOOPBACK.has(host) && s.host === '0.0.0.0')));
 }
@@ -96,7 +96,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async () => ({ items: (await selectSubscriptions(app)).map(toView) }));
 
   app.post('/api/webhooks', {
-    config: { access: adminOnly },
+    config: { access: adminOnly, idempotency: true },
     schema: {
       tags: ['webhooks'], summary: 'Subscribe a receiver URL to events; the signing secret is in this response only',
       body: webhookCreateSchema, response: { 201: withSecret, 422: errorSchema },
@@ -183,7 +183,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/webhooks/:id/ping', {
-    config: { access: adminOnly },
+    config: { access: adminOnly, idempotency: true },
     schema: { tags: ['webhooks'], summary: 'Send a signed test ping (event "ping") now, ahead of queued events; it shows in the delivery log', params: idParams, response: { 202: queued, 404: errorSchema } },
   }, async (req, reply) => {
     const [sub] = await app.sql<{ id: string }[]>`select id from webhook_subscriptions where id = ${req.params.id}`;
@@ -223,7 +223,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/webhooks/:id/deliveries/:deliveryId/redeliver', {
-    config: { access: adminOnly },
+    config: { access: adminOnly, idempotency: true },
     schema: {
       tags: ['webhooks'], summary: 'Send a delivery again, as a new delivery (new X-Leadflow-Delivery id) at the end of the queue',
       params: deliveryParams, response: { 202: queued, 404: errorSchema },

@@ -33,7 +33,7 @@ const urlSchema = z.string().trim().min(1, 'is required').max(2000, 'must be at 
 export const webhookCreateSchema = z.object({
   name: z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters'),
   url: urlSchema,
-  events: z.array(webhookEventSchema).min(1, 'pick at least one event').max(webhookEvents.length).transform((e) => [...new Set(e)]),
+  events: z.array(webhookEventSchema).min(1, 'pick at least one event').max(webhookEvents.length).refine((e) => new Set(e).size === e.length, 'lists an event twice'),
   /** Pause after this many failed attempts in a row; null: only the time rule applies. */
   pauseAfterFailures: z.number().int().min(1).max(100_000).nullable().default(null),
   /** Pause after failing this many hours without a single success. */
@@ -44,7 +44,7 @@ export type WebhookCreate = z.infer<typeof webhookCreateSchema>;
 export const webhookUpdateSchema = z.object({
   name: z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters').optional(),
   url: urlSchema.optional(),
-  events: z.array(webhookEventSchema).min(1, 'pick at least one event').max(webhookEvents.length).transform((e) => [...new Set(e)]).optional(),
+  events: z.array(webhookEventSchema).min(1, 'pick at least one event').max(webhookEvents.length).refine((e) => new Set(e).size === e.length, 'lists an event twice').optional(),
   pauseAfterFailures: z.number().int().min(1).max(100_000).nullable().optional(),
   pauseAfterHours: z.number().int().min(1).max(720).optional(),
 }).meta({ examples: [{ events: ['lead.captured', 'lead.assigned', 'lead.won', 'lead.lost'], pauseAfterFailures: 50 }] });
