@@ -3,12 +3,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { claimPerson } from '../../api/leads/capture';
 import { chooseEntry } from '../../api/pipelines/entry';
 import type { Db } from '../../db/client';
-import { rowToCapture } from '../../engine/import/rows';
 import type { DedupeChoice, ImportField, ImportStatus, RowProblem } from '../../engine/import/schemas';
 import type { ImportBatchResult } from '../../engine/import/types';
-import { companyDomainOf, dedupeKeyOf, parsePhone, PhoneError, type CaptureBody } from '../../engine/lead/schemas';
+import { companyDomainOf, dedupeKeyOf, type CaptureBody } from '../../engine/lead/schemas';
 import type { CaptureInput } from '../../engine/lead/types';
 import type { ActivityDeps } from '../deps';
+import { checkRow, rowContext } from './check-row';
 import { readStoredRecords, type CsvEvent } from './csv-file';
 
 interface ImportRow {
@@ -124,9 +124,7 @@ export function createImportActivities({ sql }: ActivityDeps) {
         const { events, ended } = await readStoredRecords(tx, file, start, (ev) => ev.reduce((n, e) => n + (e.kind === 'record' ? 1 : 0), 0) > a.batchRows);
         const { taken, last, complete } = takeBatch(events, a.batchRows, ended);
 
-        const interests = new Set((await tx<{ code: string }[]>`select code from constants where category = 'product_interest' and active`).map((r) => r.code));
-        const [setting] = await tx<{ value: unknown }[]>`select value from settings where key = 'default_phone_country'`;
-        const defaultCountry = typeof setting?.value === 'string' ? setting.value : undefined;
+        const ctx = await rowContext(tx);
         const counts = { rows: 0, created: 0, merged: 0, skipped: 0, failed: 0 };
         const errors: { import_id: string; row_no: number; field: string; reason: string }[] = [];
         const fail = (row: number, problems: RowProblem[]) => {
@@ -141,28 +139,12 @@ export function createImportActivities({ sql }: ActivityDeps) {
           }
           if (isBlank(e.fields)) continue;
           counts.rows++;
-          const r = rowToCapture(imp.headers, e.fields, imp.mapping);
-          const problems: RowProblem[] = r.ok ? [] : [...r.problems];
-          if (e.fields.some((f) => f.includes('\uFFFD'))) problems.push({ field: '(row)', reason: 'contains bytes that are not valid in the file\'s encoding' });
-          let phone: ReturnType<typeof parsePhone> | undefined;
-          if (r.ok) {
-            if (r.body.productInterest && !interests.has(r.body.productInterest)) {
-              problems.push({ field: 'productInterest', reason: `unknown product interest "${r.body.productInterest}"; known: ${[...interests].join(', ')}` });
-            }
-            if (r.body.phone) {
-              try {
-                phone = parsePhone(r.body.phone, r.body.country ?? defaultCountry);
-              } catch (err) {
-                if (!(err instanceof PhoneError)) throw err;
-                problems.push({ field: 'phone', reason: `${err.message} (got "${r.body.phone}")` });
-              }
-            }
-          }
-          if (!r.ok || problems.length) {
-            fail(e.line, problems);
+          const r = checkRow(imp.headers, e.fields, imp.mapping, ctx);
+          if (!r.ok) {
+            fail(e.line, r.problems);
             continue;
           }
-          counts[await importRow(tx, imp, r.body, phone, e.line)]++;
+          counts[await importRow(tx, imp, r.body, r.phone, e.line)]++;
         }
         if (errors.length) {
           for (let i = 0; i < errors.length; i += 500) {
