@@ -272,6 +272,8 @@ export async function loadDemoHistory(sql: Sql, now = new Date()): Promise<{ lea
   const h = buildDemoHistory(now);
   const accountOf = '(select a.id from accounts a where a.domain = x.account_domain)';
   await sql.begin(async (tx) => {
+    // The report rollups are counted once after the load (the same recount the migration does) instead of row by row.
+    await tx`select set_config('leadflow.rollups', 'off', true)`;
     await bulkInsert(tx, 'accounts', { name: 'text', domain: 'text', country: 'text', industry: 'text', company_size: 'int', importance: 'text', owner_id: 'text' }, h.accounts,
       { suffix: 'on conflict (domain) do update set importance = excluded.importance' });
     await bulkInsert(tx, 'contacts', { id: 'text', account_domain: 'text', name: 'text', email: 'text', job_title: 'text' }, h.contacts,
@@ -294,6 +296,8 @@ export async function loadDemoHistory(sql: Sql, now = new Date()): Promise<{ lea
     await bulkInsert(tx, 'lead_events', { event_key: 'text', lead_id: 'text', type: 'text', at: 'timestamptz', actor: 'text', stage: 'text', context: 'jsonb' }, h.events,
       { suffix: 'on conflict (event_key) do nothing' });
     await tx`insert into settings (key, value) values ('demo_history_loaded', 'true'::jsonb) on conflict do nothing`;
+    await tx`select set_config('leadflow.rollups', 'on', true)`;
+    await tx`select report_rollups_rebuild()`;
   });
   return { leads: h.leads.length, ms: Date.now() - started };
 }
