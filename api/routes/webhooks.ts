@@ -109,8 +109,14 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
     await app.sql`
       insert into webhook_subscriptions (id, name, url, events, secret, pause_after_failures, pause_after_hours, owner_id)
       values (${id}, ${b.name}, ${b.url}, ${b.events}, ${secret}, ${b.pauseAfterFailures}, ${b.pauseAfterHours}, ${req.user!.id})`;
+    try {
+      await wake(app, id);
+    } catch (err) {
+      // Without its dispatcher the subscription would queue forever: nothing is kept, the admin retries.
+      await app.sql`delete from webhook_subscriptions where id = ${id}`;
+      throw err;
+    }
     await audit(app.sql, { actorId: req.user!.id, action: 'webhook.created', targetType: 'webhook', targetId: id, details: { name: b.name, url: b.url, events: b.events } });
-    await wake(app, id);
     const [row] = await selectSubscriptions(app, id);
     return reply.status(201).send({ ...toView(row!), secret });
   });

@@ -39,6 +39,7 @@ const ConstantsPage = lazy(() => import('../features/admin/components/ConstantsP
 const MailPage = lazy(() => import('../features/admin/components/MailPage').then((m) => ({ default: m.MailPage })));
 const TemplatesPage = lazy(() => import('../features/admin/components/TemplatesPage').then((m) => ({ default: m.TemplatesPage })));
 const AuditPage = lazy(() => import('../features/admin/components/AuditPage').then((m) => ({ default: m.AuditPage })));
+const WebhooksPage = lazy(() => import('../features/webhooks/components/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const BoardPage = lazy(() => import('../features/board/components/BoardPage').then((m) => ({ default: m.BoardPage })));
 const TeamPage = lazy(() => import('../features/team/components/TeamPage').then((m) => ({ default: m.TeamPage })));
@@ -118,6 +119,7 @@ export const routes: RouteObject[] = [
           { path: 'mail', element: <MailPage /> },
           { path: 'templates', element: <TemplatesPage /> },
           { path: 'audit', element: <AuditPage /> },
+          { path: 'webhooks', element: <WebhooksPage /> },
         ],
       },
       { path: 'settings', element: <SettingsPage /> },

@@ -1,5 +1,5 @@
 import { Alert, Tabs } from '@mantine/core';
-import { IconHome, IconKey, IconListDetails, IconMail, IconMailCode, IconUsers, IconUsersGroup, IconHistory } from '@tabler/icons-react';
+import { IconHome, IconKey, IconListDetails, IconMail, IconMailCode, IconUsers, IconUsersGroup, IconHistory, IconWebhook } from '@tabler/icons-react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader';
 import { useUser } from '../../../lib/session';
@@ -9,6 +9,7 @@ export const adminTabs = [
   { to: '/admin/users', label: 'Users', icon: IconUsers },
   { to: '/admin/teams', label: 'Teams', icon: IconUsersGroup },
   { to: '/admin/api-keys', label: 'API keys', icon: IconKey },
+  { to: '/admin/webhooks', label: 'Webhooks', icon: IconWebhook },
   { to: '/admin/constants', label: 'Constants', icon: IconListDetails },
   { to: '/admin/mail', label: 'Mail', icon: IconMail },
   { to: '/admin/templates', label: 'Templates', icon: IconMailCode },
@@ -31,7 +32,7 @@ export function AdminLayout() {
   const current = adminTabs.find((t) => t.to !== '/admin' && pathname.startsWith(t.to))?.to ?? '/admin';
   return (
     <div className="page page-wide" data-testid="admin">
-      <PageHeader title="Administration" description="Users, teams, partner keys, constants, the mail switch, e-mail templates and the audit log." />
+      <PageHeader title="Administration" description="Users, teams, partner keys, webhooks, constants, the mail switch, e-mail templates and the audit log." />
       <Tabs value={current} onChange={(v) => v && navigate(v)} mb="md" keepMounted={false}>
         <Tabs.List>
           {adminTabs.map((t) => <Tabs.Tab key={t.to} value={t.to} leftSection={<t.icon size={16} />}>{t.label}</Tabs.Tab>)}
