@@ -1,6 +1,6 @@
 import type { Sql } from '../../db/client';
 import { catalogInUse } from '../../db/catalog';
-import { PricingError, quoteConfiguration } from '../../db/pricing';
+import { PricingError, quoteConfiguration, type QuoteContext } from '../../db/pricing';
 import type { OfferLineInput, OfferPricingInput } from '../../engine/lead/messages';
 import type { Configuration, PricedLine, Quote } from '../../engine/pricing/schemas';
 import type { AuthUser } from '../auth/types';
@@ -21,9 +21,9 @@ export function assertPricingPermission(user: AuthUser, conf: Configuration, pre
 }
 
 /** Runs the quote, mapping input problems (unknown product, archived option, …) to 422 naming the field. */
-export async function quoteOr422(sql: Sql, conf: Configuration, leadId: string): Promise<Quote & { problems: { path: string; message: string }[] }> {
+export async function quoteOr422(sql: Sql, conf: Configuration, leadId: string, context?: QuoteContext): Promise<Quote & { problems: { path: string; message: string }[] }> {
   try {
-    return await quoteConfiguration(sql, conf, { leadId });
+    return await quoteConfiguration(sql, conf, context ? { leadId, context } : { leadId });
   } catch (err) {
     if (err instanceof PricingError) throw new DomainError('unprocessable', `${err.path}: ${err.message}`, err.problems.map((p) => ({ path: `body.${p.path}`, message: p.message })));
     throw err;

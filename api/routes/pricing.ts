@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { quoteContext } from '../../db/pricing';
 import { suggestFromHistory } from '../../db/pricing-history';
 import { quoteBodySchema, quoteSchema } from '../../engine/pricing/schemas';
 import { leadScope } from '../auth/scope';
@@ -33,9 +34,11 @@ export const pricingRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: quoteSchema.extend({ problems: z.array(z.object({ path: z.string(), message: z.string() })), canPriceManually: z.boolean() }) },
     },
   }, async (req) => {
-    await assertVisible(req.body.leadId, req.user);
+    // One statement before pricing: the lead's visibility and segment with the catalog version (the catalog is cached per version).
+    const context = await quoteContext(app.sql, req.body.leadId, leadScope(app.sql, req.user, 'l'));
+    if (!context.visible) throw notFound('lead');
     assertPricingPermission(req.user!, req.body.configuration);
-    return { ...(await quoteOr422(app.sql, req.body.configuration, req.body.leadId)), canPriceManually: canPriceManually(req.user!) };
+    return { ...(await quoteOr422(app.sql, req.body.configuration, req.body.leadId, context)), canPriceManually: canPriceManually(req.user!) };
   });
 
   app.get('/api/pricing/suggestion', {

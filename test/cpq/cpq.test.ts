@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoCatalog } from '../../db/catalog-demo';
+import { DEMO_RULE_SET_ID, demoCatalogRules, loadDemoCatalog } from '../../db/catalog-demo';
+import { publishRuleSet } from '../../db/rule-sets';
+import { validateRuleSet } from '../../rules/validate';
 import { createScoreActivities } from '../../workers/lead/score.activity';
 import { bearerHeaders, createUser, type TestUser } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
@@ -203,6 +205,28 @@ describe('configure, price, quote', () => {
     expect(s.products[0]).toMatchObject({ productId: 'crm-suite', name: 'CRM Suite', listUnitPrice: 49 });
     expect(s.explanation).toMatch(/Median of 4 won deals with crm-suite at mid-market companies/);
     expect((await get(carla, `/api/pricing/suggestion?leadId=${otherId}&products=crm-suite`)).statusCode).toBe(404);
+  });
+
+  it('prices the next quote from the changed catalog: a new list price and a newly published rule (the catalog is cached per version)', async () => {
+    const one = { items: [{ productId: 'crm-suite', options: ['cloud'], quantity: 10 }] };
+    const unit = async () => ((await quote(anna, one)).json() as Json).lines[0].unitPrice;
+    expect(await unit()).toBe(49);
+    expect(await unit()).toBe(49);
+    await stack.db.sql`update price_list_items set unit_price = 51.5 where price_list_id = 'list-eur' and product_id = 'crm-suite' and option_code = ''`;
+    expect(await unit()).toBe(51.5);
+    const rules = { ...demoCatalogRules, rules: [...demoCatalogRules.rules, { name: 'crm-min-20-seats', conditions: { all: [{ fact: 'product', operator: 'equal', value: 'crm-suite' }, { fact: 'quantity', operator: 'lessThan', value: 20 }] },
+      event: { type: 'violation', params: { violation: 'CRM Suite starts at 20 seats.' } } }] };
+    const checked = validateRuleSet(rules);
+    if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+    await publishRuleSet(stack.db.sql, DEMO_RULE_SET_ID, checked.doc, null, 'test');
+    const q = (await quote(anna, one)).json() as Json;
+    expect(q.valid).toBe(false);
+    expect(q.violations).toEqual([expect.objectContaining({ rule: 'crm-min-20-seats', description: 'CRM Suite starts at 20 seats.' })]);
+    const demo = validateRuleSet(demoCatalogRules);
+    if (!demo.ok) throw new Error(JSON.stringify(demo.problems));
+    await publishRuleSet(stack.db.sql, DEMO_RULE_SET_ID, demo.doc, null, 'test');
+    await stack.db.sql`update price_list_items set unit_price = 49 where price_list_id = 'list-eur' and product_id = 'crm-suite' and option_code = ''`;
+    expect((await quote(anna, one)).json()).toMatchObject({ valid: true, lines: [{ unitPrice: 49 }] });
   });
 
   it('lets ops edit the catalog and price lists, reps only read them', async () => {

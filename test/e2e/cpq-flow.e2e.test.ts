@@ -182,7 +182,7 @@ describe('configure, price, quote: from the configuration to the order, in the b
       await rep.reload();
       await docs.waitFor();
       return docs.textContent();
-    }, { timeout: 30_000, intervals: [1000] }).toMatch(new RegExp(`Proposal ${customer.company}.*Offer v1`));
+    }, { timeout: 30_000, interval: 1000 }).toMatch(new RegExp(`Proposal ${customer.company}.*Offer v1`));
     await docs.scrollIntoViewIfNeeded();
     await shot(rep, '76-05-proposal-listed');
 

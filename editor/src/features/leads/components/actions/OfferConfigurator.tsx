@@ -124,7 +124,7 @@ export function OfferConfigurator({ leadId, products, onClose, supersedes }: { l
           <Text fw={700} data-testid="offer-total">Total {formatMoney(q.total, q.currency)}</Text>
         </Group>
       )}
-      {suggestion.data && <SuggestionBox s={suggestion.data} current={q?.discountPct} />}
+      {suggestion.data && <SuggestionBox s={suggestion.data} current={q?.discountPct} names={byId} />}
     </ActionModal>
   );
 }
@@ -159,7 +159,7 @@ function PricedLines({ lines, currency }: { lines: PricedLine[]; currency: strin
   );
 }
 
-function SuggestionBox({ s, current }: { s: import('../../api/pricing').Suggestion; current?: number }) {
+function SuggestionBox({ s, current, names }: { s: import('../../api/pricing').Suggestion; current?: number; names: Map<string, Product> }) {
   return (
     <Alert color="blue" variant="light" icon={<IconBulb size={16} />} title="Quote from history" data-testid="suggestion">
       {s.suggestedDiscountPct === null ? <Text size="sm">{s.explanation}</Text> : (
@@ -177,7 +177,7 @@ function SuggestionBox({ s, current }: { s: import('../../api/pricing').Suggesti
                 <Table.Tr key={d.orderId}>
                   <Table.Td>{d.visible && d.leadId ? <Anchor component={Link} to={`/leads/${d.leadId}`} size="xs">{d.company ?? d.leadName}</Anchor> : <Text size="xs" c="dimmed">a deal of another team</Text>}</Table.Td>
                   <Table.Td>{d.companySize ? `${d.companySize.toLocaleString()} employees` : '—'}</Table.Td>
-                  <Table.Td>{d.products.join(', ')}</Table.Td>
+                  <Table.Td>{d.products.map((id) => names.get(id)?.name ?? id).join(', ')}</Table.Td>
                   <Table.Td>{formatDate(d.closedAt)}</Table.Td>
                   <Table.Td ta="right">{formatMoney(d.total, d.currency)}</Table.Td>
                   <Table.Td ta="right">{d.discountPct.toLocaleString(undefined, { maximumFractionDigits: 2 })} %</Table.Td>
