@@ -136,6 +136,21 @@ describe('webhooks', () => {
     expect(receiver.valid(resent, sub.secret)).toBe(false);
     expect((await call('POST', `/api/webhooks/${sub.id}/deliveries/nope/redeliver`, admin)).statusCode).toBe(404);
     await call('DELETE', `/api/webhooks/${sub.id}`, admin);
+    expect((await call('GET', `/api/webhooks/${sub.id}`, admin)).statusCode).toBe(404);
+  });
+
+  it('changes a subscription, refusing a URL that points at the API itself', async () => {
+    const sub = await subscribe({ events: ['lead.won'] });
+    const self = await call('PATCH', `/api/webhooks/${sub.id}`, admin, { url: 'http://localhost/hooks' });
+    expect(self.statusCode).toBe(422);
+    expect(self.json().problems[0].path).toBe('url');
+    const changed = await call('PATCH', `/api/webhooks/${sub.id}`, admin, { name: 'Renamed', events: ['lead.won', 'lead.lost'], pauseAfterFailures: 5 });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ name: 'Renamed', url: receiver.url, events: ['lead.won', 'lead.lost'], pauseAfterFailures: 5, pauseAfterHours: 24 });
+    const cleared = await call('PATCH', `/api/webhooks/${sub.id}`, admin, { pauseAfterFailures: null });
+    expect(cleared.json()).toMatchObject({ name: 'Renamed', pauseAfterFailures: null });
+    expect(JSON.stringify(cleared.json())).not.toContain(sub.secret);
+    await call('DELETE', `/api/webhooks/${sub.id}`, admin);
   });
 
   it('pauses a subscription that keeps failing, tells its owner, and delivers what waited once resumed', async () => {
