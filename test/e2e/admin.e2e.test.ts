@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../helpers/auth';
 import { createTestStack, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // An admin in the browser: creates a rep (password shown once, and it signs in), a partner API key (shown once) and a
 // loss reason, switches mail off, and finds each of these in the audit log; then their own settings page.
@@ -11,8 +10,8 @@ import { launchChromium, shot, signIn } from './helpers/browser';
 const password = 'admin password for the browser test';
 let stack: TestStack;
 let admin: TestUser;
+let session: BrowserSession;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let baseUrl: string;
 let ritaPassword = '';
@@ -20,21 +19,16 @@ let ritaPassword = '';
 beforeAll(async () => {
   stack = await createTestStack();
   admin = await createUser(stack.db.sql, { role: 'admin', id: 'u-admin-e2e', password });
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '40');
+  ({ browser, page, baseUrl } = session);
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `40-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/auth/passwords';
 import { loadDemoCatalog } from '../../db/catalog-demo';
 import { createUser, type TestUser } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // A rep configures an offer from the demo catalog in the browser: an invalid option combination is named with its
 // rule, the fixed configuration is priced line by line with explanations, the offer is saved, accepted and won, and
@@ -17,8 +16,7 @@ const anna = { id: 'u-anna', email: 'anna@leadflow.demo' };
 
 let stack: TestStack;
 let admin: TestUser;
-let browser: Browser;
-let context: BrowserContext;
+let session: BrowserSession;
 let page: Page;
 let baseUrl: string;
 let leadId = '';
@@ -44,21 +42,16 @@ beforeAll(async () => {
   if (owner.id !== anna.id) expect((await inject(`/api/leads/${leadId}/reassign`, { ownerId: anna.id, reason: 'test setup' })).statusCode).toBe(200);
   expect((await inject(`/api/leads/${leadId}/visits`, { type: 'phone', status: 'initial_contact' })).statusCode).toBe(200);
   expect((await inject(`/api/leads/${leadId}/qualify`, {})).statusCode).toBe(200);
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '75', { viewport: { width: 1440, height: 1000 } });
+  ({ page, baseUrl } = session);
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `75-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/auth/passwords';
 import { loadDemoHistory } from '../../db/demo-history';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // A manager lands on the dashboard with the demo history: funnel, loss reasons, cycle, velocity, forecast, stalled
 // deals and time to close; a funnel bar opens its leads; the settings page previews the daily digest.
@@ -15,8 +14,7 @@ const mia = { id: 'u-mia', email: 'mia@leadflow.demo' };
 const DAY = 86_400_000;
 
 let stack: TestStack;
-let browser: Browser;
-let context: BrowserContext;
+let session: BrowserSession;
 let page: Page;
 let baseUrl: string;
 
@@ -43,21 +41,16 @@ beforeAll(async () => {
     await sql`insert into lead_events (event_key, lead_id, type, at, stage) values (${`${d.id}:2`}, ${d.id}, 'stage_changed', ${entered}, ${d.stage})`;
     if (d.offer) await sql`insert into offers (id, lead_id, version, status, total, sent_at, created_at) values (${`${d.id}-o`}, ${d.id}, 1, ${d.offer}, ${4000 + i * 1000}, ${entered}, ${entered})`;
   }
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '70');
+  ({ page, baseUrl } = session);
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `70-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/auth/passwords';
 import { defaultPipeline } from '../../engine/pipeline/default-pipeline';
@@ -7,7 +6,7 @@ import type { PipelineDocument } from '../../engine/pipeline/schema';
 import { bearerHeaders } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // Ops move three of four live leads from v1 to v2 in the browser: preview, a mapping changed to v2's new step,
 // one lead left out, the result per lead, and the move on a moved lead's timeline.
@@ -26,8 +25,8 @@ const v2: PipelineDocument = {
 };
 
 let stack: TestStack;
+let session: BrowserSession;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let baseUrl: string;
 const leads: { id: string; name: string }[] = [];
@@ -48,21 +47,16 @@ beforeAll(async () => {
   for (const l of leads) await eventually(async () => (await sql`select 1 from leads where id = ${l.id} and node_id = 'qualify' and owner_id is not null`).length > 0, 30_000);
   const pub = await stack.app.inject({ method: 'POST', url: '/api/pipelines/default/publish', headers: await bearerHeaders(sql, olga.id), payload: { note: 'welcome call', document: v2 } });
   expect(pub.statusCode, pub.body).toBe(201);
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, 'moves');
+  ({ browser, page, baseUrl } = session);
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `moves-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { hash } from '@node-rs/argon2';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { publishPipeline } from '../../db/pipelines';
 import { createRuleSet, publishRuleSet } from '../../db/rule-sets';
@@ -11,7 +10,7 @@ import type { RuleSetDocument } from '../../rules/schema';
 import { bearerHeaders } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
-import { launchChromium, shot } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot } from './helpers/browser';
 
 // Sales ops with several pipelines: duplicate the default one, publish the copy, send German leads to it with an
 // entry rule, see a captured lead enter it (lead page and Live), and be refused publishing an unknown e-mail template,
@@ -19,8 +18,7 @@ import { launchChromium, shot } from './helpers/browser';
 
 const password = 'ops password for the pipelines test';
 let stack: TestStack;
-let browser: Browser;
-let context: BrowserContext;
+let session: BrowserSession;
 let page: Page;
 let baseUrl: string;
 let admin: Record<string, string>;
@@ -31,21 +29,16 @@ beforeAll(async () => {
   await stack.db.sql`update users set password_hash = ${await hash(password)} where id = 'u-olga'`;
   await stack.startWorker();
   admin = await bearerHeaders(stack.db.sql, 'u-admin');
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '80');
+  ({ page, baseUrl } = session);
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `80-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/auth/passwords';
 import { loadDemoHistory } from '../../db/demo-history';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // A manager reads the reports on the demo history: every number opens the leads behind it (the report's own list
 // or the lead finder), an empty period says so, a bad filter is named on its field.
@@ -14,8 +13,7 @@ const password = 'correct horse battery staple';
 const mia = { id: 'u-mia', email: 'mia@leadflow.demo' };
 
 let stack: TestStack;
-let browser: Browser;
-let context: BrowserContext;
+let session: BrowserSession;
 let page: Page;
 let baseUrl: string;
 
@@ -30,21 +28,16 @@ beforeAll(async () => {
     await sql`insert into leads (id, dedupe_key, source, status, stage, team_id, name, pipeline_id, pipeline_version)
               values (${id}, ${id}, 'web', 'open', 'captured', ${team}, ${`Prospect ${id}`}, 'default', 1)`;
   }
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '60');
+  ({ page, baseUrl } = session);
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `60-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

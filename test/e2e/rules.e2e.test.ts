@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDefaultPipeline } from '../../db/pipelines';
 import { ensureDefaultRuleSets } from '../../db/rule-sets';
 import { createUser, type TestUser } from '../helpers/auth';
 import { createTestStack, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // Ops in the browser: the default scoring rule set (20 rules) as short collapsed cards, then as a decision table where
 // a cell and the points are edited; publishing shows the backtest (leads whose grade would change) before confirming;
@@ -14,8 +13,7 @@ import { launchChromium, shot, signIn } from './helpers/browser';
 const password = 'ops password for the rules test';
 let stack: TestStack;
 let ops: TestUser;
-let browser: Browser;
-let context: BrowserContext;
+let session: BrowserSession;
 let page: Page;
 let baseUrl: string;
 
@@ -30,21 +28,16 @@ beforeAll(async () => {
       insert into leads (id, dedupe_key, source, name, country, company_size, pipeline_id, pipeline_version, created_at)
       values (${`lead-rules-${i}`}, ${`rules-${i}`}, 'manual', ${`Lead ${i}`}, 'DE', ${i < 8 ? 300 : 20}, 'default', 1, now() - make_interval(hours => ${i}))`;
   }
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '47');
+  ({ page, baseUrl } = session);
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `47-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../helpers/auth';
 import { createTestStack, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // An admin edits an e-mail template in the browser: an unknown variable is refused naming it, the edit is previewed
 // on a real lead, saved (and audited), and a test mail lands in the outbox once.
@@ -11,8 +10,7 @@ import { launchChromium, shot, signIn } from './helpers/browser';
 const password = 'admin password for the templates test';
 let stack: TestStack;
 let admin: TestUser;
-let browser: Browser;
-let context: BrowserContext;
+let session: BrowserSession;
 let page: Page;
 let baseUrl: string;
 
@@ -23,21 +21,16 @@ beforeAll(async () => {
   await stack.db.sql`
     insert into leads (id, dedupe_key, source, name, company, email, owner_id, score, grade, pipeline_id, pipeline_version)
     values ('lead-e2e-tpl', 'e2e-tpl', 'manual', 'Greta Gruber', 'Gruber Bau', 'greta@gruber.example', ${rep.id}, 72, 'A', 'default', 1)`;
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '46');
+  ({ page, baseUrl } = session);
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `46-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 
