@@ -2,6 +2,7 @@ import { createApprovalActivities } from './approval/approval.activity';
 import { createCustomActivities } from './custom.activity';
 import type { ActivityDeps } from './deps';
 import { createDigestActivities } from './digest/digest.activity';
+import { createBehaviourActivities } from './lead/behaviour.activity';
 import { createCaptureActivities } from './lead/capture.activity';
 import { createFailureActivities } from './lead/failure.activity';
 import { createImportActivities } from './import/import.activity';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCaptureActivities(deps),
     ...createFailureActivities(deps),
     ...createScoreActivities(deps),
+    ...createBehaviourActivities(deps),
     ...createRouteActivities(deps),
     ...createStageActivities(deps),
     ...createTaskActivities(deps),

@@ -37,6 +37,12 @@ export const reassignUpdate = defineUpdate<LeadView, [ReassignInput]>('reassign'
 // Inbound events: signals (nobody waits for an answer).
 export const formSubmittedSignal = defineSignal<[CaptureInput]>('formSubmitted');
 export const emailEngagedSignal = defineSignal<[{ kind: 'open' | 'click' | 'reply'; at: string; mailId?: string }]>('emailEngaged');
+/**
+ * A behavioural event was stored on the lead (partner API or tracked mail; patch `behaviour-rescoring`): the lead
+ * re-scores once per burst of events and records the change with its why.
+ */
+export interface BehaviourSignalInput { eventId: string; type: string; at: string; source: string }
+export const behaviourSignal = defineSignal<[BehaviourSignalInput]>('behaviour');
 
 export const getLeadQuery = defineQuery<LeadView>('getLead');
 

@@ -151,3 +151,27 @@ export const noteBodySchema = z.object({ note: z.string().max(2000).optional() }
 export const convertBodySchema = z.object({ name: z.string().trim().min(1).max(160).optional(), amount: amountSchema.optional() }).strict();
 export const reassignBodySchema = z.object({ ownerId: refId, reason: z.string().max(500).optional() }).strict();
 export const wonBodySchema = z.object({ offerId: refId.optional() }).strict();
+
+/** What a lead did that says they are interested: recorded on the lead and counted by the scoring facts. */
+export const behaviourEventTypes = ['email_open', 'email_click', 'page_visit', 'download', 'webinar_attended'] as const;
+export type BehaviourEventType = (typeof behaviourEventTypes)[number];
+
+/**
+ * A behavioural event sent by a partner (`POST /api/events`): the partner's own event id (a repeat is the same
+ * event), the lead by id or e-mail, what happened and when. `details` is free data shown on the timeline (a URL, a title).
+ */
+export const behaviourEventBodySchema = z.object({
+  eventId: z.string().trim().min(1, 'must not be empty').max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  leadId: z.string().trim().min(1, 'must not be empty').max(80).optional(),
+  email: z.string().trim().toLowerCase().email('must be an e-mail address').max(200).optional(),
+  type: z.enum(behaviourEventTypes, { error: `must be one of ${behaviourEventTypes.join(', ')}` }),
+  occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with offset, e.g. 2026-05-01T10:00:00Z' }).refine((v) => {
+    const t = Date.parse(v);
+    return t >= Date.UTC(2000, 0, 1) && t <= new Date().getTime() + 5 * 60_000;
+  }, 'must be after 2000 and not in the future'),
+  details: z.record(z.string().max(60), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
+    .refine((d) => Object.keys(d).length <= 20, 'at most 20 fields').default({}),
+}).strict().refine((b) => Boolean(b.leadId) !== Boolean(b.email), { message: 'give the lead\'s leadId or its email (one of them)', path: ['leadId'] });
+export type BehaviourEventBody = z.infer<typeof behaviourEventBodySchema>;
+
+export const behaviourEventResponseSchema = z.object({ eventId: z.string(), leadId: z.string(), type: z.enum(behaviourEventTypes), recorded: z.literal(true) });

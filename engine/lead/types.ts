@@ -103,6 +103,21 @@ export interface LeadSnapshot {
   moves?: MoveResult[];
   /** Output of the latest run of each custom activity, by activity name (patch `activity-task-queues`): decision facts `custom.<name>.<field>`. */
   customOutputs?: Record<string, Record<string, unknown>>;
+  /** What asks for a re-score and has not been scored yet (patch `behaviour-rescoring`); carried over continue-as-new. */
+  rescoreReasons?: RescoreReason[];
+  /** Re-scores run so far (the idempotency key of the next one). */
+  rescores?: number;
+  /** Re-scores that raised the grade (a nurtured lead goes back to qualification). */
+  gradeRaises?: number;
+}
+
+/** Why the lead re-scores: a behavioural event or a logged visit. */
+export interface RescoreReason {
+  kind: 'behaviour' | 'visit';
+  /** The event's type (email_open …) or the visit's type. */
+  type: string;
+  id: string;
+  at: string;
 }
 
 /** An unassigned lead routing again after each retry timer, or early on `capacityFreedSignal`. */

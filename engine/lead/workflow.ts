@@ -11,7 +11,7 @@ import { allowedActions } from './allowed-actions';
 import * as play from './rules-of-play';
 import { Mutex } from './mutex';
 import { stageOf, type MoveResult } from './moves';
-import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput, Rerouting, ScheduledReminder } from './types';
+import type { LeadOutcome, LeadSnapshot, LeadView, LeadWorkflowInput, RescoreReason, Rerouting, ScheduledReminder } from './types';
 import type { PendingApproval } from '../proposal/approval';
 
 // Side effects that leave the process (mail, developer activities) are regular activities: scheduled by the server,
@@ -29,6 +29,17 @@ const db = proxyLocalActivities<Activities>({
 });
 
 const HOUR = 3_600_000;
+/** A burst of behavioural events within this window re-scores the lead once. */
+const RESCORE_BURST_MS = 2000;
+const gradeRank = (g: 'A' | 'B' | 'C' | null): number => (g === 'A' ? 3 : g === 'B' ? 2 : g === 'C' ? 1 : 0);
+const behaviourTypes = ['email_open', 'email_click', 'page_visit', 'download', 'webinar_attended'];
+/** Why a behaviour signal cannot be used (it is recorded as refused), or null. */
+function behaviourProblem(e: Partial<msg.BehaviourSignalInput> | undefined): string | null {
+  if (!e || typeof e.eventId !== 'string' || !e.eventId) return 'the event has no id';
+  if (typeof e.type !== 'string' || !behaviourTypes.includes(e.type)) return `unknown event type "${String(e.type)}"`;
+  if (typeof e.at !== 'string' || Number.isNaN(Date.parse(e.at))) return `"${String(e.at)}" is not a time`;
+  return null;
+}
 /** Workflow time: inside the workflow sandbox Temporal makes `Date` replay-safe (it is the time of the current task). */
 const now = (): number => new Date().getTime();
 
@@ -110,6 +121,9 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
   let closeIntent: { result: 'won' | 'lost'; reason?: string; offerId?: string; orderId?: string; by: string } | null = null;
   let outcome: LeadOutcome | null = null;
   let waitDeadline: number | null = null;
+  /** The re-scoring loop (patch `behaviour-rescoring`), started by the first reason to re-score; true while it scores. */
+  let rescoreLoop: Promise<void> | null = null;
+  let rescoring = false;
 
   const view = (): LeadView => ({
     leadId, pipelineId: input.pipelineId, pipelineVersion: version, nodeId: s.nodeId, stage: s.stage,
@@ -147,6 +161,16 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
     await db.recordEngagement({ leadId, kind: e.kind, at: e.at, mailId: e.mailId });
   });
 
+  // Behavioural events (patch `behaviour-rescoring`): each one asks for a re-score; a bad one is recorded as refused.
+  setHandler(msg.behaviourSignal, (e) => {
+    const problem = behaviourProblem(e);
+    if (problem) {
+      void db.refuseBehaviourEvent({ leadId, eventId: String(e?.eventId ?? ''), reason: problem }).catch(() => undefined);
+      return;
+    }
+    requestRescore({ kind: 'behaviour', type: e.type, id: e.eventId, at: e.at });
+  });
+
   // Capacity freed in the team of a lead waiting unassigned: route again now rather than at the retry timer.
   let capacityFreed = false;
   setHandler(msg.capacityFreedSignal, () => {
@@ -157,6 +181,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
     await step('recordVisit', () => acts.recordVisit({ leadId, ...v }));
     s.visits++;
     s.engagements++;
+    requestRescore({ kind: 'visit', type: v.type, id: v.visitId, at: v.occurredAt });
     s.openTasks = await db.openTasks({ leadId });
     await replanReminders();
     return { visitId: v.visitId };
@@ -262,6 +287,43 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
       if (m.version === version) throw new Error(`the lead already runs on v${version}`);
     },
   });
+
+  // ---- continuous scoring: a burst of events re-scores once -------------------------------------------------
+  function requestRescore(reason: RescoreReason): void {
+    if (s.closed || !patched('behaviour-rescoring')) return;
+    s.rescoreReasons = [...(s.rescoreReasons ?? []), reason].slice(-100);
+    rescoreLoop ??= rescoreWhileOpen();
+  }
+  /** Waits for reasons, lets a burst gather (one timer), then re-runs the scoring rule set of the lead's score node. */
+  async function rescoreWhileOpen(): Promise<void> {
+    for (;;) {
+      await condition(() => Boolean(s.rescoreReasons?.length) || s.closed);
+      if (s.closed) return;
+      await sleep(RESCORE_BURST_MS);
+      if (s.closed) return;
+      const reasons = s.rescoreReasons ?? [];
+      s.rescoreReasons = [];
+      const scoreNode = doc.nodes.find((n): n is NodeOf<'score'> => n.type === 'score');
+      if (!scoreNode) continue;
+      rescoring = true;
+      try {
+        s.rescores = (s.rescores ?? 0) + 1;
+        const before = s.grade;
+        const r = await db.rescoreLead({
+          leadId, ruleSetId: scoreNode.config.ruleSetId, key: `${leadId}:rescore:${s.rescores}`, previous: { score: s.score, grade: s.grade }, reasons,
+        });
+        s.score = r.score;
+        s.grade = r.grade;
+        if (gradeRank(r.grade) > gradeRank(before)) s.gradeRaises = (s.gradeRaises ?? 0) + 1;
+      } catch (err) {
+        // A re-score refused for good (a rule set gone) is on the timeline; the lead goes on with its score.
+        if (!(err instanceof ActivityFailure)) throw err;
+      } finally {
+        rescoring = false;
+      }
+    }
+  }
+  if (s.rescoreReasons?.length && !s.closed) rescoreLoop = rescoreWhileOpen(); // carried over continue-as-new
 
   // ---- reminders: durable timers, scoped to the stage they belong to ------------------------------------------
   let stageNode: NodeOf<'stage'> | null = null;
@@ -614,6 +676,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
     if (!outcome && workflowInfo().continueAsNewSuggested && !pendingMove) {
       await condition(allHandlersFinished);
       await condition(() => mailsInFlight === 0);
+      await condition(() => !rescoring);
       reminderScope?.cancel(); // the next run re-arms the pending reminders from the snapshot
       await continueAsNew<typeof leadWorkflow>({ ...input, pipelineVersion: version, pipeline: doc, resume: { ...s, reminders } });
     }
@@ -646,6 +709,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
   async function waitFor(node: NodeOf<'wait'>): Promise<string | null> {
     const until = node.config.until;
     const engagementsAtStart = s.engagements;
+    const gradeRaisesAtStart = s.gradeRaises ?? 0;
     const visitsAtStart = s.visits;
     const ready = (): string | null | undefined => {
       if (closeIntent) {
@@ -665,6 +729,8 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
           return 'engaged';
         }
         if (s.engagements > engagementsAtStart) return 'engaged';
+        // Behaviour raised the grade (patch `behaviour-rescoring`): the lead goes back to a rep.
+        if ((s.gradeRaises ?? 0) > gradeRaisesAtStart) return 'engaged';
       }
       if (until === 'visit' && s.visits > visitsAtStart) return 'visited';
       if (pendingMove && s.pendingDecision === null) return null; // an ops move: applied at the top of the loop, then the lead waits at its new node

@@ -4,6 +4,7 @@ import { storedTemplateSource } from '../../db/templates';
 import { recordEvent } from '../lead/events';
 import { smtpTransport } from './mailer';
 import { renderTemplate, templates } from './templates';
+import { trackMail } from './tracking';
 
 type To = 'lead' | 'owner' | 'manager';
 
@@ -34,25 +35,28 @@ export function createMailActivities({ sql, smtpUrl, mailFrom, appUrl }: Activit
             : { name: lead.manager_name, email: lead.manager_email, notify: lead.manager_notify };
         const vars = { lead, recipient, owner: { name: lead.owner_name }, app_url: appUrl };
         // An admin's edited template (stored) wins over the built-in text.
-        const { subject, text } = await renderTemplate(a.template, vars, await storedTemplateSource(sql, a.template));
+        const rendered = await renderTemplate(a.template, vars, await storedTemplateSource(sql, a.template));
+        const { subject } = rendered;
+        // Mail to the lead is tracked: links go through the click redirect, an HTML version carries the open pixel.
+        const { text, html } = a.to === 'lead' ? await trackMail(sql, appUrl, a.key, rendered.text) : { text: rendered.text, html: null };
         const skipped = !globallyOn ? 'e-mail is switched off' : !recipient.email ? `no e-mail address for the ${a.to}` : !recipient.notify ? `${a.to} turned e-mail notifications off` : null;
         await sql`
-          insert into mail_outbox (id, lead_id, to_address, subject, body_text, template, status, error)
-          values (${a.key}, ${a.leadId}, ${String(recipient.email ?? '')}, ${subject}, ${text}, ${a.template}, ${skipped ? 'skipped' : 'queued'}, ${skipped})
+          insert into mail_outbox (id, lead_id, to_address, subject, body_text, body_html, template, status, error)
+          values (${a.key}, ${a.leadId}, ${String(recipient.email ?? '')}, ${subject}, ${text}, ${html}, ${a.template}, ${skipped ? 'skipped' : 'queued'}, ${skipped})
           on conflict (id) do nothing`;
         if (skipped) return { status: 'skipped' };
       }
       // Claim the row; only one attempt can move it from queued/failed to sending.
-      const [claimed] = await sql<{ to_address: string; subject: string; body_text: string }[]>`
+      const [claimed] = await sql<{ to_address: string; subject: string; body_text: string; body_html: string | null }[]>`
         update mail_outbox set status = 'sending', attempts = attempts + 1 where id = ${a.key} and status in ('queued', 'failed')
-        returning to_address, subject, body_text`;
+        returning to_address, subject, body_text, body_html`;
       if (!claimed) return { status: 'sending' };
       if (!smtpUrl) {
         await sql`update mail_outbox set status = 'stored', transport = 'outbox', sent_at = now() where id = ${a.key}`;
       } else {
         try {
           await smtpTransport(smtpUrl).sendMail({
-            from: mailFrom, to: claimed.to_address, subject: claimed.subject, text: claimed.body_text,
+            from: mailFrom, to: claimed.to_address, subject: claimed.subject, text: claimed.body_text, ...(claimed.body_html ? { html: claimed.body_html } : {}),
             messageId: `<${a.key.replace(/[^A-Za-z0-9.-]/g, '.')}@leadflow>`,
           });
         } catch (err) {
