@@ -10,6 +10,7 @@ import { catalogRoutes } from './catalog';
 import { dashboardRoutes } from './dashboard';
 import { digestRoutes } from './digest';
 import { entryRuleRoutes } from './entry-rules';
+import { eventRoutes } from './events';
 import { documentRoutes } from './documents';
 import { healthRoutes } from './health';
 import { importRoutes } from './imports';
@@ -27,9 +28,10 @@ import { ruleSetRoutes } from './rule-sets';
 import { savedViewRoutes } from './saved-views';
 import { smokeRoutes } from './smoke';
 import { templateRoutes } from './templates';
+import { trackRoutes } from './track';
 import { userRoutes } from './users';
 import { webhookRoutes } from './webhooks';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes, proposalTemplateRoutes, approvalRoutes, catalogRoutes, pricingRoutes, orderRoutes, activityTypeRoutes, webhookRoutes, importRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes, proposalTemplateRoutes, approvalRoutes, catalogRoutes, pricingRoutes, orderRoutes, activityTypeRoutes, webhookRoutes, importRoutes, eventRoutes, trackRoutes];
