@@ -90,9 +90,13 @@ export class CaptureDispatcher {
     // different leads go in parallel.
     const byLead = new Map<string, InboxRow[]>();
     for (const row of [...rows].sort((a, b) => a.created_at.getTime() - b.created_at.getTime())) byLead.set(row.lead_id, [...(byLead.get(row.lead_id) ?? []), row]);
+    const done: string[] = [];
     await Promise.all([...byLead.values()].map(async (same) => {
-      for (const row of same) await this.dispatch(row);
+      for (const row of same) if (await this.dispatch(row)) done.push(row.submission_id);
     }));
+    // One statement marks the whole batch dispatched (a crash before it re-dispatches: the workflow ignores a
+    // submission id it has seen).
+    if (done.length) await sql`update capture_inbox set dispatched_at = now(), last_error = null where submission_id in ${sql(done)}`;
     return rows.length;
   }
 
@@ -107,7 +111,8 @@ export class CaptureDispatcher {
     return p;
   }
 
-  private async dispatch(row: InboxRow): Promise<void> {
+  /** Hands one capture to Temporal; true when it arrived (the caller marks it dispatched). */
+  private async dispatch(row: InboxRow): Promise<boolean> {
     const { sql, temporal, taskQueue } = this.deps;
     const { capture, pipelineId, pipelineVersion } = row.input;
     try {
@@ -130,12 +135,13 @@ export class CaptureDispatcher {
           on conflict do nothing`;
         await sql`update leads set form_submissions = form_submissions + 1, last_engaged_at = now() where id = ${row.lead_id}`;
       }
-      await sql`update capture_inbox set dispatched_at = now(), last_error = null where submission_id = ${row.submission_id}`;
+      return true;
     } catch (err) {
       const backoff = Math.min(300, 2 ** Math.min(row.attempts, 8));
       this.deps.log.warn({ submissionId: row.submission_id, attempts: row.attempts, err: (err as Error).message }, 'capture dispatch failed; will retry');
       await sql`update capture_inbox set last_error = ${(err as Error).message.slice(0, 500)}, claimed_until = now() + ${backoff + ' seconds'}::interval
                 where submission_id = ${row.submission_id}`.catch(() => undefined);
+      return false;
     }
   }
 }

@@ -14,8 +14,9 @@ export const accountNameKey = (name: string) => name.trim().replace(/\s+/g, ' ')
 export async function linkAccount(tx: Db, c: Pick<CaptureInput, 'company' | 'companyDomain' | 'country' | 'industry' | 'companySize'>) {
   type Account = { id: string; industry: string | null; company_size: number | null };
   const key = c.company ? accountNameKey(c.company) : null;
-  if (c.companyDomain) await tx`select pg_advisory_xact_lock(hashtext(${`account-domain:${c.companyDomain}`}))`;
-  if (key) await tx`select pg_advisory_xact_lock(hashtext(${`account-name:${key}`}))`;
+  // Both locks in one round trip, domain first as before (unnest yields in array order).
+  const locks = [...(c.companyDomain ? [`account-domain:${c.companyDomain}`] : []), ...(key ? [`account-name:${key}`] : [])];
+  if (locks.length) await tx`select pg_advisory_xact_lock(hashtext(k)) from unnest(${locks}::text[]) as k`;
   if (c.companyDomain) {
     const [byDomain] = await tx<Account[]>`select id, industry, company_size from accounts where domain = ${c.companyDomain}`;
     if (byDomain) return byDomain;

@@ -5,7 +5,7 @@ import type { ActivityDeps } from '../deps';
 import { assignLeadWithReason } from '../routing/resolve';
 import { responsiblesFor } from '../routing/responsible';
 import { teamsOfUsers, wakeUnassignedLeads } from '../routing/wake';
-import { recordEvent } from './events';
+import { recordEvent, recordEventWith } from './events';
 import { createRuleSetLoader } from './rule-cache';
 
 /** What routing answers the workflow; `retryAfterMs` is how long an unassigned lead waits before routing again. */
@@ -26,32 +26,30 @@ export function createRouteActivities({ sql, unassignedRetryMinutes = 60 }: Acti
      * nothing, and on success the tasks its manager did in the owner's stead move to the new owner.
      */
     async routeLead(a: { leadId: string; ruleSetId: string; nodeId: string; key: string; retry?: boolean }): Promise<RouteOutcome> {
-      // A retry after a successful assignment returns the same owner instead of rolling again.
-      const [done] = await sql<{ owner_id: string | null }[]>`
-        select l.owner_id from lead_events e join leads l on l.id = e.lead_id where e.event_key = ${`${a.key}:assigned`}`;
-      if (done) return outcome(a.leadId, done.owner_id, 'already assigned');
+      // A retry after a successful assignment returns the same owner instead of rolling again (one read: the lead's
+      // owner and country, and whether this routing already recorded its event).
+      const [lead] = await sql<{ country: string | null; owner_id: string | null; done: boolean }[]>`
+        select country, owner_id, exists (select 1 from lead_events e where e.event_key = ${`${a.key}:assigned`} and e.lead_id = l.id) as done
+        from leads l where id = ${a.leadId}`;
+      if (lead?.done) return outcome(a.leadId, lead.owner_id, 'already assigned');
+      if (a.retry && lead?.owner_id) return outcome(a.leadId, lead.owner_id, 'assigned meanwhile');
 
       const rs = await load(a.ruleSetId, 'routing');
       const facts = await leadFactsFor(sql, a.leadId);
       if (!facts) throw new Error(`lead ${a.leadId} is not on the read side yet`);
-      const [lead] = await sql<{ country: string | null; owner_id: string | null }[]>`select country, owner_id from leads where id = ${a.leadId}`;
-      if (a.retry && lead?.owner_id) return outcome(a.leadId, lead.owner_id, 'assigned meanwhile');
       const decision = await routeLead(rs.document, facts);
-      const result = decision.rule ? await assignLeadWithReason(sql, a.leadId, decision.strategy, { id: a.leadId, country: lead?.country }) : null;
+      const result = decision.rule ? await assignLeadWithReason(sql, a.leadId, decision.strategy, { id: a.leadId, country: lead?.country ?? null }) : null;
       const choice = result?.userId ? result : null;
       const how = !decision.rule ? 'no routing rule matched' : result!.how;
       if (a.retry && !choice) return outcome(a.leadId, null, how);
-      await sql.begin(async (tx) => {
-        if (!a.retry) await tx`update leads set node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`;
-        if (a.retry && choice) {
-          await tx`update tasks set owner_id = ${choice.userId}, stands_in_for_owner = false where lead_id = ${a.leadId} and not done and stands_in_for_owner`;
-        }
-        await recordEvent(tx, {
-          key: `${a.key}:assigned`, leadId: a.leadId, type: choice ? 'assigned' : 'unassigned',
-          context: { ownerId: choice?.userId ?? null, teamId: result?.teamId ?? null, how, strategy: decision.rule ? decision.strategy : null, ...(a.retry ? { rerouted: true } : {}) },
-          cause: { ruleSetId: a.ruleSetId, ruleSetName: rs.document.name, version: rs.version, matched: decision.explanation.matched },
-        });
-      });
+      // The event with the lead's node (first routing) or the stand-in tasks handed to the new owner (a retry), in one statement.
+      await recordEventWith(sql, {
+        key: `${a.key}:assigned`, leadId: a.leadId, type: choice ? 'assigned' : 'unassigned',
+        context: { ownerId: choice?.userId ?? null, teamId: result?.teamId ?? null, how, strategy: decision.rule ? decision.strategy : null, ...(a.retry ? { rerouted: true } : {}) },
+        cause: { ruleSetId: a.ruleSetId, ruleSetName: rs.document.name, version: rs.version, matched: decision.explanation.matched },
+      }, !a.retry
+        ? sql`update leads set node_id = ${a.nodeId}, updated_at = now() where id = ${a.leadId}`
+        : sql`update tasks set owner_id = ${choice?.userId ?? null}, stands_in_for_owner = false where ${choice !== null} and lead_id = ${a.leadId} and not done and stands_in_for_owner`);
       return outcome(a.leadId, choice?.userId ?? null, how);
     },
 

@@ -6,14 +6,19 @@ import { recordEvent } from './events';
 export function createStageActivities({ sql }: ActivityDeps) {
   return {
     async enterStage(a: { leadId: string; nodeId: string; stage: string; status: string }): Promise<void> {
-      await sql.begin(async (tx) => {
-        const [prev] = await tx<{ stage: string; node_id: string | null }[]>`select stage, node_id from leads where id = ${a.leadId} for update`;
-        await tx`update leads set stage = ${a.stage}, status = ${a.status}, node_id = ${a.nodeId}, stage_entered_at = now(), updated_at = now() where id = ${a.leadId}`;
-        const [{ n }] = await tx<{ n: number }[]>`select count(*)::int as n from lead_events where lead_id = ${a.leadId} and type = 'stage_changed'`;
-        if (prev?.stage !== a.stage || prev?.node_id !== a.nodeId) {
-          await recordEvent(tx, { key: `${a.leadId}:stage:${n}:${a.nodeId}`, leadId: a.leadId, type: 'stage_changed', stage: a.stage, context: { from: prev?.stage ?? null, to: a.stage, node: a.nodeId } });
-        }
-      });
+      // One statement (one round trip, atomic): the lead's row as it was (locked), the stage changes so far, the
+      // update, and the "stage_changed" event when stage or node changed, keyed by the number of changes before it.
+      await sql`
+        with prev as (select stage, node_id from leads where id = ${a.leadId} for update),
+             changes as (select count(*)::int as n from lead_events where lead_id = ${a.leadId} and type = 'stage_changed'),
+             also as (update leads set stage = ${a.stage}, status = ${a.status}, node_id = ${a.nodeId}, stage_entered_at = now(), updated_at = now()
+                      where id = ${a.leadId})
+        insert into lead_events (event_key, lead_id, type, stage, context)
+        select ${a.leadId + ':stage:'} || changes.n || ${':' + a.nodeId}, ${a.leadId}, 'stage_changed', ${a.stage},
+               jsonb_build_object('from', prev.stage, 'to', ${a.stage}::text, 'node', ${a.nodeId}::text)
+        from prev, changes
+        where prev.stage is distinct from ${a.stage} or prev.node_id is distinct from ${a.nodeId}
+        on conflict (event_key) do nothing`;
     },
 
     async markNode(a: { leadId: string; nodeId: string }): Promise<void> {
