@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../api/auth/api-keys';
 import { createUser, type TestUser } from '../helpers/auth';
 import { createTestStack, type TestStack } from '../helpers/stack';
 
@@ -97,5 +98,21 @@ describe('OpenAPI document and Idempotency-Key', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('idempotency-key');
     await stack.client.workflow.getHandle(`webhook-${id}`).terminate('test over').catch(() => undefined);
+  });
+
+  it('applies to partner POSTs without a key handling of their own (behavioural events), per partner key', async () => {
+    expect(JSON.stringify(doc.paths['/api/events']!.post)).toContain('idempotency-key');
+    const { key } = await createApiKey(stack.db.sql, 'Idem partner', admin.id);
+    const headers = { 'x-api-key': key, 'idempotency-key': 'evt-retry-1' };
+    const body = { eventId: 'evt-1', email: 'nobody@example.com', type: 'page_visit', occurredAt: '2026-01-05T10:00:00Z' };
+    const first = await stack.app.inject({ method: 'POST', url: '/api/events', headers, payload: body });
+    expect(first.statusCode).toBe(404);
+    const retry = await stack.app.inject({ method: 'POST', url: '/api/events', headers, payload: body });
+    expect(retry.statusCode).toBe(404);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(first.json());
+    const other = await stack.app.inject({ method: 'POST', url: '/api/events', headers, payload: { ...body, eventId: 'evt-2' } });
+    expect(other.statusCode).toBe(422);
+    expect(other.json().problems[0].path).toBe('headers.idempotency-key');
   });
 });
