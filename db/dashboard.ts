@@ -229,9 +229,9 @@ export async function setForecastProbabilities(sql: Sql, p: ForecastProbabilitie
 
 /** Median days from the first offer to the order, over the last year's won deals in scope (DEFAULT_DAYS_TO_CLOSE without any). */
 const typicalDaysToClose = (sql: Sql, f: DashboardFilters) => sql`
-  select coalesce(percentile_cont(0.5) within group (order by extract(epoch from l.closed_at - fo.first_at) / ${DAY_SECONDS}), ${DEFAULT_DAYS_TO_CLOSE})::float8 as days
-    from leads l cross join lateral (select min(coalesce(o.sent_at, o.created_at)) as first_at from offers o where o.lead_id = l.id) fo
-   where l.status = 'won' and l.closed_at >= ${new Date(f.now.getTime() - 365 * DAY_SECONDS * 1000)} and fo.first_at is not null and ${scopedLeads(sql, f)}`;
+  select coalesce(percentile_cont(0.5) within group (order by extract(epoch from l.closed_at - l.first_offer_sent_at) / ${DAY_SECONDS}), ${DEFAULT_DAYS_TO_CLOSE})::float8 as days
+    from report_lead_state l
+   where l.status = 'won' and l.closed_at >= ${new Date(f.now.getTime() - 365 * DAY_SECONDS * 1000)} and l.first_offer_sent_at is not null and ${scopedLeads(sql, f)}`;
 
 async function typicalDays(sql: Sql, f: DashboardFilters): Promise<number> {
   const [row] = await sql<{ days: number }[]>`${typicalDaysToClose(sql, f)}`;
@@ -241,10 +241,9 @@ async function typicalDays(sql: Sql, f: DashboardFilters): Promise<number> {
 /** The open offers (newest version of each open lead's offer, in a forecast stage) with their expected close month. */
 const openOffers = (sql: Sql, f: DashboardFilters, typicalDays: number) => sql`
   with latest as (
-    select distinct on (o.lead_id) o.lead_id, o.status, o.total, coalesce(o.sent_at, o.created_at) as since
-      from offers o join leads l on l.id = o.lead_id
-     where l.status in ${sql(OPEN)} and ${scopedLeads(sql, f)}
-     order by o.lead_id, o.version desc
+    select l.lead_id, l.latest_offer_status as status, l.latest_offer_total as total, l.latest_offer_since as since
+      from report_lead_state l
+     where l.status in ${sql(OPEN)} and l.latest_offer_status is not null and ${scopedLeads(sql, f)}
   )
   select x.lead_id, x.status, x.total::float8 as total,
          to_char(greatest(x.since + ${typicalDays}::float8 * interval '1 day', ${f.now}::timestamptz) at time zone 'UTC', 'YYYY-MM') as month

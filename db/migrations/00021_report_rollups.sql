@@ -20,7 +20,8 @@ create table if not exists report_lead_state (
   created_at timestamptz not null, closed_at timestamptz, lost_reason text, last_visit_at timestamptz,
   offered boolean not null, last_offer_at timestamptz, first_offer_at timestamptz, first_offer_sent_at timestamptz,
   ordered boolean not null, order_total numeric(14, 2),
-  stages text[] not null
+  stages text[] not null,
+  latest_offer_status text, latest_offer_total numeric(14, 2), latest_offer_since timestamptz
 );
 -- Open opportunities at an instant (sales velocity): the leads with an offer, by when they closed (never: infinity).
 create index if not exists report_lead_state_opp_idx on report_lead_state ((coalesce(closed_at, 'infinity'::timestamptz)))
@@ -28,6 +29,9 @@ create index if not exists report_lead_state_opp_idx on report_lead_state ((coal
 -- Won deals by close (typical days from the first offer to the order, for the forecast).
 create index if not exists report_lead_state_won_idx on report_lead_state (closed_at)
   include (first_offer_sent_at, owner_id, team_id) where status = 'won' and first_offer_sent_at is not null;
+-- Open leads' newest offer (the weighted forecast).
+create index if not exists report_lead_state_forecast_idx on report_lead_state (latest_offer_status)
+  include (owner_id, team_id, latest_offer_total, latest_offer_since) where status in ('open', 'nurturing', 'qualified') and latest_offer_status is not null;
 create index if not exists report_lead_state_account_idx on report_lead_state (account_id, last_visit_at desc nulls last) include (owner_id, team_id) where account_id is not null;
 
 -- Leads by the day (and month) they were created.
@@ -101,13 +105,15 @@ create or replace view report_lead_state_of as
          l.created_at, l.closed_at, l.lost_reason, l.last_visit_at,
          coalesce(o.offered, false) as offered, o.last_offer_at, o.first_offer_at, o.first_offer_sent_at,
          r.lead_id is not null as ordered, r.total as order_total,
-         array(select distinct s.stage from (select l.stage union all select e.stage from lead_events e where e.lead_id = l.id and e.stage is not null) s order by 1) as stages
+         array(select distinct s.stage from (select l.stage union all select e.stage from lead_events e where e.lead_id = l.id and e.stage is not null) s order by 1) as stages,
+         lo.status as latest_offer_status, lo.total as latest_offer_total, lo.since as latest_offer_since
     from leads l
     left join accounts a on a.id = l.account_id
     left join lateral (select bool_or(x.status <> 'draft') as offered, max(x.created_at) filter (where x.status <> 'draft') as last_offer_at,
                               min(x.created_at) as first_offer_at, min(coalesce(x.sent_at, x.created_at)) as first_offer_sent_at
                          from offers x where x.lead_id = l.id) o on true
-    left join orders r on r.lead_id = l.id;
+    left join orders r on r.lead_id = l.id
+    left join lateral (select x.status, x.total, coalesce(x.sent_at, x.created_at) as since from offers x where x.lead_id = l.id order by x.version desc limit 1) lo on true;
 
 create or replace function report_day(t timestamptz) returns date language sql immutable as $$ select (t at time zone 'UTC')::date $$;
 create or replace function report_month(d date) returns date language sql immutable as $$ select date_trunc('month', d)::date $$;
@@ -229,7 +235,8 @@ begin
       stage = excluded.stage, account_id = excluded.account_id, class = excluded.class, created_at = excluded.created_at, closed_at = excluded.closed_at,
       lost_reason = excluded.lost_reason, last_visit_at = excluded.last_visit_at, offered = excluded.offered, last_offer_at = excluded.last_offer_at,
       first_offer_at = excluded.first_offer_at, first_offer_sent_at = excluded.first_offer_sent_at, ordered = excluded.ordered,
-      order_total = excluded.order_total, stages = excluded.stages;
+      order_total = excluded.order_total, stages = excluded.stages, latest_offer_status = excluded.latest_offer_status,
+      latest_offer_total = excluded.latest_offer_total, latest_offer_since = excluded.latest_offer_since;
   end if;
   if had and was.account_id is not null and (not has or was.account_id is distinct from now_s.account_id or was.last_visit_at is distinct from now_s.last_visit_at) then
     perform report_refresh_account(was.account_id);
