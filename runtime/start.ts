@@ -9,7 +9,7 @@ const withoutDemo = process.argv.includes('--no-demo');
 async function main() {
   const config = loadConfig();
   const started = Date.now();
-  const system = await startSystem(config, { temporal: true, worker: true, api: true, demo: !withoutDemo }, (m) => console.log(`[leadflow] ${m}`));
+  const system = await startSystem(config, { temporal: true, worker: 'process', api: true, demo: !withoutDemo }, (m) => console.log(`[leadflow] ${m}`));
   if (system.seeded?.created && system.seeded.passwords) {
     console.log('[leadflow] demo users created (passwords shown once):');
     for (const [email, pw] of Object.entries(system.seeded.passwords)) console.log(`           ${email.padEnd(28)} ${pw}`);
@@ -20,6 +20,7 @@ async function main() {
     App          ${system.appUrl}
     API docs     ${system.appUrl}/docs
     Health       ${system.appUrl}/healthz
+    Metrics      ${system.metricsUrl} (API), ${system.workerMetricsUrl ?? '-'} (worker, pid ${system.workerProcess?.pid ?? process.pid})
     Temporal UI  ${system.temporalUiUrl ?? `(external cluster at ${system.temporalAddress})`}
     Data         ${config.DATABASE_URL ? 'Postgres from DATABASE_URL' : `${config.dataDir}`}
     Self-check   ${selfCheck}

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app';
+import { serveMetrics } from '../api/metrics';
 import { documentStoreFromEnv } from '../db/documents';
 import { migrate } from '../db/migrate';
 import { openDatabase, type Database } from '../db/open';
@@ -11,6 +12,7 @@ import { loadDemoHistory } from '../db/demo-history';
 import { loadDemoCatalog } from '../db/catalog-demo';
 import { ensureConstants, loadDemoData } from '../db/seed';
 import { ensureDigestSchedule } from '../workers/digest/schedule';
+import { WorkerMetrics } from '../workers/metrics';
 import { createLeadflowWorker } from '../workers/worker';
 import type { Config } from './config';
 import { ensureWritableDataDir } from './data-dir';
@@ -18,13 +20,15 @@ import { captureDemoLeads } from './demo-leads';
 import { Teardown } from './lifecycle';
 import { reclaimStaleServer } from './process-record';
 import { connectClient, connectWorker } from './temporal-connect';
-import { portInUse, prepareDevServerPorts, startTemporalDevServer } from './temporal-dev-server';
+import { freePort, portInUse, prepareDevServerPorts, startTemporalDevServer } from './temporal-dev-server';
 import { installTemporalRuntime } from './temporal-runtime';
+import { startWorkerProcess, workerTuning, type WorkerProcess } from './worker-supervisor';
 
 export interface SystemParts {
   /** Start the embedded Temporal dev server when TEMPORAL_ADDRESS is unset. */
   temporal: boolean;
-  worker: boolean;
+  /** Run the worker: in this process (true), or in a supervised child process of its own ('process'). */
+  worker: boolean | 'process';
   api: boolean;
   /** Seed demo data on first start (config DEMO_DATA may still turn it off). */
   demo: boolean;
@@ -38,6 +42,12 @@ export interface RunningSystem {
   app?: FastifyInstance;
   appUrl?: string;
   worker?: Worker;
+  /** The worker's child process (parts.worker 'process'). */
+  workerProcess?: WorkerProcess;
+  /** Prometheus text of the API (its own listener, METRICS_HOST:METRICS_PORT). */
+  metricsUrl?: string;
+  /** Prometheus text of the worker (WORKER_METRICS_PORT). */
+  workerMetricsUrl?: string;
   seeded?: { created: boolean; passwords?: Record<string, string> };
   stop(): Promise<void>;
 }
@@ -114,8 +124,20 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
 
     let worker: Worker | undefined;
     let workerDone: Promise<void> | undefined;
-    if (parts.worker) {
-      installTemporalRuntime(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN');
+    let workerProcess: WorkerProcess | undefined;
+    let workerMetricsUrl: string | undefined;
+    if (parts.worker === 'process') {
+      // Workflow tasks and activities on an event loop of their own: API latency does not suffer from workflow work.
+      log('starting the worker process …');
+      const wp = await startWorkerProcess({ databaseUrl: db.url, temporalAddress, appUrl, embeddedDb: db.embedded, log });
+      teardown.add('worker process', () => wp.stop());
+      workerProcess = wp;
+      workerMetricsUrl = wp.metricsUrl;
+      log(`worker process running (pid ${wp.pid})`);
+    } else if (parts.worker) {
+      const sdkPort = await freePort();
+      installTemporalRuntime(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN', { metricsBindAddress: `127.0.0.1:${sdkPort}` });
+      const metrics = new WorkerMetrics({ sdkMetricsUrl: `http://127.0.0.1:${sdkPort}/metrics` });
       const connection = await connectWorker(temporalAddress);
       teardown.add('worker connection', () => connection.close());
       worker = await createLeadflowWorker({
@@ -123,6 +145,8 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         deps: { sql: db.sql, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, appUrl, unassignedRetryMinutes: config.UNASSIGNED_RETRY_MINUTES, documents },
+        tuning: workerTuning(config),
+        metrics,
       });
       workerDone = worker.run();
       const w = worker;
@@ -130,6 +154,11 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
         if (w.getState() === 'RUNNING') w.shutdown();
         await workerDone;
       });
+      const metricsServer = await serveMetrics(() => metrics.render(), { host: config.METRICS_HOST, port: config.WORKER_METRICS_PORT });
+      teardown.add('worker metrics listener', () => metricsServer.close());
+      workerMetricsUrl = metricsServer.url;
+    }
+    if (parts.worker) {
       // The hourly daily-digest schedule; created or brought up to date by every worker start.
       const scheduler = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
       try {
@@ -140,6 +169,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     }
 
     let app: FastifyInstance | undefined;
+    let metricsUrl: string | undefined;
     if (parts.api) {
       const temporal = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
       teardown.add('Temporal client', () => temporal.close());
@@ -147,6 +177,10 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
       const a = app;
       teardown.add('API', () => a.close());
       await app.listen({ port: config.PORT, host: config.HOST });
+      const apiApp = app;
+      const metricsServer = await serveMetrics(() => apiApp.metrics.render(), { host: config.METRICS_HOST, port: config.METRICS_PORT });
+      teardown.add('API metrics listener', () => metricsServer.close());
+      metricsUrl = metricsServer.url;
       if (seeded?.created) {
         // The open demo leads are real workflows: captured and worked in the background, so start-up does not wait for them.
         const started = Date.now();
@@ -163,7 +197,7 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     }
 
     return {
-      config, db, temporalAddress, temporalUiUrl, app, appUrl: app ? appUrl : undefined, worker, seeded,
+      config, db, temporalAddress, temporalUiUrl, app, appUrl: app ? appUrl : undefined, worker, workerProcess, metricsUrl, workerMetricsUrl, seeded,
       stop: () => teardown.run(log),
     };
   } catch (err) {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DB_SLOW_MS, SCRAPE_DB_TIMEOUT_MS, within } from '../metrics';
 import { RETRY_AFTER_SECONDS } from '../plugins/db-availability';
 
-const partStatus = z.object({ ok: z.boolean(), error: z.string().optional(), ms: z.number() });
+const partStatus = z.object({ ok: z.boolean(), error: z.string().optional(), ms: z.number(), slow: z.boolean().optional() });
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   postgres: partStatus,
@@ -24,7 +25,10 @@ async function probe(fn: () => Promise<unknown>, timeoutMs = 3000) {
   }
 }
 
-/** GET /healthz: 200 when Postgres and Temporal answer, 503 (with Retry-After) naming the part that does not. */
+/**
+ * GET /healthz: 200 when Postgres and Temporal answer (status `degraded` when Postgres answers slowly), 503 (with
+ * Retry-After) naming the part that does not.
+ */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/healthz', {
     config: { access: 'public' },
@@ -44,14 +48,24 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     ]);
     const ok = postgres.ok && temporal.ok;
     let captureBacklog;
+    let slow = postgres.ok && postgres.ms > DB_SLOW_MS ? `answered in ${postgres.ms} ms (over ${DB_SLOW_MS} ms)` : undefined;
     if (postgres.ok) {
-      const [b] = await app.sql<{ pending: number; oldest: number | null; failing: number }[]>`
+      // Bounded: a database that answers a ping but not this query (locks, load) is slow, not a reason to hang.
+      const started = performance.now();
+      const [b] = await within(SCRAPE_DB_TIMEOUT_MS, () => app.sql<{ pending: number; oldest: number | null; failing: number }[]>`
         select count(*)::int as pending, extract(epoch from now() - min(created_at))::float8 as oldest,
                count(*) filter (where last_error is not null)::int as failing
-        from capture_inbox where dispatched_at is null`.catch(() => []);
+        from capture_inbox where dispatched_at is null`).catch((err: Error) => {
+        slow ??= `the capture backlog query: ${err.message}`;
+        return [];
+      });
       if (b) captureBacklog = { pending: b.pending, oldestSeconds: b.oldest === null ? null : Math.round(b.oldest), failing: b.failing };
+      const ms = performance.now() - started;
+      if (b && ms > DB_SLOW_MS) slow ??= `the capture backlog query took ${Math.round(ms)} ms (over ${DB_SLOW_MS} ms)`;
     }
     if (!ok) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', postgres, temporal, captureBacklog });
+    // Slow but answering: 200 with status degraded (keep routing traffic here, but look); down: 503.
+    const pg = slow ? { ...postgres, slow: true, error: `slow: ${slow}` } : postgres;
+    return reply.status(ok ? 200 : 503).send({ status: ok && !slow ? 'ok' : 'degraded', postgres: pg, temporal, captureBacklog });
   });
 };

@@ -14,6 +14,7 @@ import { eventRoutes } from './events';
 import { documentRoutes } from './documents';
 import { healthRoutes } from './health';
 import { importRoutes } from './imports';
+import { metricsPlugin } from '../plugins/metrics';
 import { leadFailureRoutes } from './lead-failures';
 import { leadMoveRoutes } from './lead-moves';
 import { leadRetryRoutes } from './lead-retry';
@@ -34,4 +35,4 @@ import { webhookRoutes } from './webhooks';
 import { workRoutes } from './work';
 
 /** Every route plugin of the API, in registration order. Add a resource's routes here. */
-export const routePlugins: FastifyPluginAsyncZod[] = [healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes, proposalTemplateRoutes, approvalRoutes, catalogRoutes, pricingRoutes, orderRoutes, activityTypeRoutes, webhookRoutes, importRoutes, eventRoutes, trackRoutes];
+export const routePlugins: FastifyPluginAsyncZod[] = [metricsPlugin as unknown as FastifyPluginAsyncZod, healthRoutes, smokeRoutes, authRoutes, userRoutes, apiKeyRoutes, auditRoutes, pipelineRoutes, leadMoveRoutes, pipelineAdminRoutes, entryRuleRoutes, ruleSetRoutes, leadRoutes, leadFailureRoutes, leadRetryRoutes, workRoutes, savedViewRoutes, boardRoutes, accountRoutes, reportRoutes, dashboardRoutes, digestRoutes, templateRoutes, documentRoutes, proposalTemplateRoutes, approvalRoutes, catalogRoutes, pricingRoutes, orderRoutes, activityTypeRoutes, webhookRoutes, importRoutes, eventRoutes, trackRoutes];
