@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { saveTemplate } from '../../db/templates';
 import { createUser, type TestUser } from '../helpers/auth';
+import { saveHistory } from '../helpers/histories';
 import { seedDefaults } from '../helpers/seed';
 import { startSmtpServer } from '../helpers/smtp';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
@@ -18,6 +21,7 @@ describe('behavioural events and continuous scoring', () => {
   let keyA: string;
   let keyB: string;
   let leadA: string;
+  let nurtured = '';
 
   const newKey = async (name: string) =>
     (await stack.app.inject({ method: 'POST', url: '/api/api-keys', headers: admin.headers, payload: { name } })).json<{ key: string }>().key;
@@ -162,5 +166,17 @@ describe('behavioural events and continuous scoring', () => {
     // Opening again (a mail client reloading images) is the same event.
     await stack.app.inject({ url: path(pixel!) });
     expect((await stack.db.sql`select 1 from behaviour_events where lead_id = ${leadId}`).length).toBe(2);
+    nurtured = leadId;
   }, 90_000);
+
+  it('a lead that re-scored replays its history without non-determinism (and a bad signal is refused, the lead goes on)', async () => {
+    await stack.client.workflow.getHandle(nurtured).signal('behaviour', { eventId: '', type: 'teleport', at: 'never', source: 'test' });
+    const refused = await eventually(async () => (await page(nurtured)).events.find((e) => e.type === 'behaviour_refused'));
+    expect(refused.context.reason).toBe('the event has no id');
+    const history = await stack.client.workflow.getHandle(nurtured).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') } }, history, nurtured);
+    await saveHistory(stack, nurtured, 'lead-rescored'); // replayed again by test/lifecycle/replay.test.ts
+    // Still alive: it answers queries after the bad signal.
+    expect((await stack.client.workflow.getHandle(nurtured).query<{ stage: string }>('getLead')).stage).toBe('qualification');
+  });
 });
