@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../helpers/auth';
 import { createTestStack, type TestStack } from '../helpers/stack';
 import { startReceiver } from '../webhooks/receiver';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { openBrowserSession, shot, signIn, type BrowserSession } from './helpers/browser';
 
 // An admin in the browser: a URL pointing at the app itself is refused on the field; a real receiver is subscribed,
 // its secret shown once; a test ping arrives signed with it and shows as delivered (200) in the delivery log.
@@ -12,8 +11,7 @@ import { launchChromium, shot, signIn } from './helpers/browser';
 const password = 'admin password for the webhooks test';
 let stack: TestStack;
 let admin: TestUser;
-let browser: Browser;
-let context: BrowserContext;
+let session: BrowserSession;
 let page: Page;
 let baseUrl: string;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -23,23 +21,16 @@ beforeAll(async () => {
   stack = await createTestStack();
   admin = await createUser(stack.db.sql, { role: 'admin', id: 'u-admin-webhooks', password });
   await stack.startWorker();
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '45');
+  ({ page, baseUrl } = session);
 }, 180_000);
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `45-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-});
+afterEach(({ task }) => session?.screenshotOnFailure(task));
 
 afterAll(async () => {
   const subs = stack ? await stack.db.sql<{ id: string }[]>`select id from webhook_subscriptions` : [];
   for (const s of subs) await stack.client.workflow.getHandle(`webhook-${s.id}`).terminate('test over').catch(() => undefined);
-  await context?.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
   await receiver?.stop();
 });
