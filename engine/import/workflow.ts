@@ -6,7 +6,9 @@ import type { ImportWorkflowInput } from './types';
 // A batch resumes from the checkpoint committed with the previous one, so retrying it (a worker restart, a lost
 // connection) never writes a row twice; bad input is recorded per row and never fails the batch.
 const { importBatch } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '5 minutes',
+  // A batch heartbeats as it goes: a worker that stops or dies mid-batch is noticed within seconds and the batch retried.
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 const { markImport } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '10 seconds' } });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { claimPerson } from '../../api/leads/capture';
 import { chooseEntry } from '../../api/pipelines/entry';
 import type { Db } from '../../db/client';
@@ -20,6 +20,17 @@ type Outcome = 'created' | 'merged' | 'skipped';
 
 /** The id a lead gets from its dedupe key: the same formula as a capture's, so a person has one id whichever way they came. */
 const leadIdOf = (dedupeKey: string) => `lead-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20)}`;
+
+/** Tells Temporal the batch is alive (a worker that died is noticed within the heartbeat timeout); a no-op outside an activity. */
+function heartbeat(): void {
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    return;
+  }
+  ctx.heartbeat();
+}
 
 const isBlank = (fields: string[]) => fields.every((f) => !f.trim());
 
@@ -139,6 +150,7 @@ export function createImportActivities({ sql }: ActivityDeps) {
           }
           if (isBlank(e.fields)) continue;
           counts.rows++;
+          if (counts.rows % 25 === 0) heartbeat();
           const r = checkRow(imp.headers, e.fields, imp.mapping, ctx);
           if (!r.ok) {
             fail(e.line, r.problems);

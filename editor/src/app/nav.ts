@@ -1,6 +1,6 @@
 import {
   IconBolt, IconPlugConnected, IconBuildingSkyscraper, IconChartDots, IconChartBar, IconChecklist, IconHome, IconInbox, IconLayoutKanban, IconListSearch,
-  IconFileInvoice, IconMail, IconPackage, IconReceipt, IconRoute, IconSettings, IconUsersGroup,
+  IconFileImport, IconFileInvoice, IconMail, IconPackage, IconReceipt, IconRoute, IconSettings, IconUsersGroup,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 
@@ -22,6 +22,7 @@ const item = {
   live: { to: '/live', label: 'Live', icon: IconBolt, description: 'Leads moving through a pipeline now' },
   proposals: { to: '/proposals', label: 'Proposals', icon: IconFileInvoice, description: 'Proposal template and discount approval thresholds' },
   activities: { to: '/activities', label: 'Activities', icon: IconPlugConnected, description: 'Activity types developers\' workers serve, and whether they are online' },
+  imports: { to: '/imports', label: 'Imports', icon: IconFileImport, description: 'Import lead lists from CSV files' },
   outbox: { to: '/outbox', label: 'Outbox', icon: IconMail, description: 'E-mail the pipelines sent' },
   admin: { to: '/admin', label: 'Admin', icon: IconSettings, description: 'Users, teams and settings' },
 } satisfies Record<string, NavItem>;
@@ -30,8 +31,8 @@ const item = {
 export const navByRole: Record<string, NavItem[]> = {
   rep: [item.work, item.inbox, item.leads, item.board, item.accounts],
   manager: [item.dashboard, item.team, item.work, item.inbox, item.leads, item.board, item.accounts, item.orders, item.reports],
-  ops: [item.dashboard, item.pipelines, item.rules, item.live, item.activities, item.leads, item.accounts, item.orders, item.catalog, item.proposals, item.reports, item.inbox, item.outbox],
-  admin: [item.dashboard, item.admin, item.pipelines, item.rules, item.live, item.activities, item.leads, item.accounts, item.orders, item.catalog, item.proposals, item.team, item.reports, item.outbox],
+  ops: [item.dashboard, item.pipelines, item.rules, item.live, item.activities, item.leads, item.accounts, item.orders, item.catalog, item.proposals, item.reports, item.imports, item.inbox, item.outbox],
+  admin: [item.dashboard, item.admin, item.pipelines, item.rules, item.live, item.activities, item.leads, item.accounts, item.orders, item.catalog, item.proposals, item.team, item.reports, item.imports, item.outbox],
 };
 
 export const navFor = (role: string): NavItem[] => navByRole[role] ?? [item.work, item.inbox, item.leads];

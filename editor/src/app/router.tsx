@@ -51,6 +51,8 @@ const LiveView = lazy(() => import('../live/LiveView').then((m) => ({ default: m
 const CatalogPage = lazy(() => import('../features/catalog/components/CatalogPage').then((m) => ({ default: m.CatalogPage })));
 const OrdersPage = lazy(() => import('../features/orders/components/OrdersPage').then((m) => ({ default: m.OrdersPage })));
 const OrderPage = lazy(() => import('../features/orders/components/OrderPage').then((m) => ({ default: m.OrderPage })));
+const ImportsPage = lazy(() => import('../features/imports/components/ImportsPage').then((m) => ({ default: m.ImportsPage })));
+const ImportPage = lazy(() => import('../features/imports/components/ImportPage').then((m) => ({ default: m.ImportPage })));
 const MoveLeadsPage = lazy(() => import('../features/moves/components/MoveLeadsPage').then((m) => ({ default: m.MoveLeadsPage })));
 const ProposalSettingsPage = lazy(() => import('../features/proposals/components/ProposalSettingsPage').then((m) => ({ default: m.ProposalSettingsPage })));
 const EntryRulesPage = lazy(() => import('../pipeline/EntryRulesPage').then((m) => ({ default: m.EntryRulesPage })));
@@ -127,6 +129,8 @@ export const routes: RouteObject[] = [
       { path: 'activities', element: <ActivityTypesPage /> },
       { path: 'proposals', element: <ProposalSettingsPage /> },
       { path: 'pipelines/:id/moves', element: <MoveLeadsPage /> },
+      { path: 'imports', element: <ImportsPage /> },
+      { path: 'imports/:id', element: <ImportPage /> },
       {
         element: <Legacy />,
         children: [
