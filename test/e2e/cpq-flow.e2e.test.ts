@@ -187,7 +187,8 @@ describe('configure, price, quote: from the configuration to the order, in the b
     await shot(rep, '76-05-proposal-listed');
 
     const mail = await eventually(async () => smtp.mails.find((m) => m.to.includes(customer.email)), 30_000);
-    expect(mail.raw).toMatch(new RegExp(`filename="?Proposal ${customer.company}`));
+    // The attachment is named for the customer (account and offer version; the header may fold before the version).
+    expect(mail.raw).toMatch(new RegExp(`filename="Proposal ${customer.company}\\s+v1\\.pdf"`));
     const pdf = pdfAttachment(mail.raw);
     const text = (await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true })).text;
     expect(text).toContain(customer.company);

@@ -28,7 +28,8 @@ export function createProposalActivities(deps: ActivityDeps) {
       if (existing) return { documentId, version: data.version };
       const template = await loadProposalTemplate(sql);
       const pdf = await renderProposalPdf(data, template);
-      const name = `Proposal ${data.accountName.replace(/[^\p{L}\p{N} ._-]/gu, '').trim().slice(0, 60)} ${data.leadId}-v${data.version}.pdf`;
+      // The customer reads this name on the attachment: the account and the offer's version, no internal ids.
+      const name = `${['Proposal', data.accountName.replace(/[^\p{L}\p{N} ._-]/gu, '').trim().slice(0, 60), `v${data.version}`].filter(Boolean).join(' ')}.pdf`;
       // The PDF first (in the bucket with the S3 store), then its row and the lead event in one transaction; a
       // concurrent run that committed first keeps its document and this one's object is deleted again.
       await saveDocument(sql, store, { id: documentId, ownerType: 'offer', ownerId: a.offerId, kind: 'proposal', name, contentType: 'application/pdf', content: pdf, version: data.version, createdBy: null }, async (tx) => {
