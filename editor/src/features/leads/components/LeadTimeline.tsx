@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { formatDateTime } from '../../../lib/format';
 import type { LeadEvent } from '../api/types';
 import { DecisionDetails } from './DecisionDetails';
-import { eventColor, eventTitle } from './event-text';
+import { eventColor, eventTitle, pointsText } from './event-text';
 
 function EventItem({ e, leadId, name, label }: { e: LeadEvent; leadId: string; name(id: unknown): string; label(category: string, code: unknown): string }) {
   const [open, setOpen] = useState(false);
@@ -13,6 +13,9 @@ function EventItem({ e, leadId, name, label }: { e: LeadEvent; leadId: string; n
     <div data-testid="timeline-event">
       <Text size="sm" fw={500}>{eventTitle(e, name, label)}</Text>
       <Text size="xs" c="dimmed">{formatDateTime(e.at)}{who ? ` · ${who}` : ''}</Text>
+      {e.type === 'scored' && e.context?.rescore === true && pointsText(e.context.points) && (
+        <Text size="xs" data-testid="score-why">Rules that fired: {pointsText(e.context.points)}</Text>
+      )}
       {e.cause && (
         <>
           <UnstyledButton onClick={() => setOpen((o) => !o)} aria-expanded={open} mt={2}>

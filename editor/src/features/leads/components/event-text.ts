@@ -8,6 +8,36 @@ type Labels = (category: string, code: unknown) => string;
 const strategyOf = (v: unknown) => (v && typeof v === 'object' && 'type' in v ? ` (${humanize(String((v as { type: unknown }).type)).toLowerCase()})` : '');
 const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
+const behaviourNames: Record<string, string> = {
+  email_open: 'an e-mail opened', email_click: 'a link clicked', page_visit: 'a page visit', download: 'a download', webinar_attended: 'a webinar attended',
+};
+/** "after an e-mail opened and a link clicked" — what made the lead re-score. */
+function triggerText(trigger: unknown): string {
+  if (!Array.isArray(trigger) || trigger.length === 0) return '';
+  const what = [...new Set(trigger.map((t: { kind?: string; type?: string }) => (t.kind === 'visit' ? 'a logged visit' : behaviourNames[s(t.type)] ?? humanize(s(t.type)).toLowerCase())))];
+  return `, after ${what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what.at(-1)}` : what[0]}`;
+}
+/** A behavioural event as words: "Clicked a link: https://…", "Attended a webinar: Pricing 101". */
+function behaviourText(c: Record<string, unknown>): string {
+  const d = (c.details && typeof c.details === 'object' ? c.details : {}) as Record<string, unknown>;
+  const detail = s(d.url ?? d.title ?? d.name ?? d.page ?? '');
+  const suffix = detail ? `: ${detail}` : '';
+  switch (c.type) {
+    case 'email_open': return 'Opened an e-mail';
+    case 'email_click': return `Clicked a link in an e-mail${suffix}`;
+    case 'page_visit': return `Visited a page${suffix}`;
+    case 'download': return `Downloaded${suffix || ' a document'}`;
+    case 'webinar_attended': return `Attended a webinar${suffix}`;
+    default: return humanize(s(c.type));
+  }
+}
+
+/** The rules that fired for a score, with their points: "email-opened +5, email-link-clicked +10". */
+export function pointsText(points: unknown): string {
+  if (!Array.isArray(points)) return '';
+  return points.map((p: { rule?: string; points?: number }) => `${s(p.rule)} ${Number(p.points) >= 0 ? '+' : ''}${s(p.points)}`).join(', ');
+}
+
 /** One readable line per event type, with names instead of ids. */
 export function eventTitle(e: LeadEvent, name: Names, label: Labels): string {
   const c = e.context ?? {};
@@ -19,7 +49,11 @@ export function eventTitle(e: LeadEvent, name: Names, label: Labels): string {
     case 'form_submitted': return 'Submitted the form again';
     case 'email_engaged': return `E-mail ${c.kind === 'click' ? 'link clicked' : 'opened'}`;
     case 'email_sent': return `E-mail sent: ${humanize(s(c.template))}${c.to ? ` to the ${s(c.to)}` : ''}`;
-    case 'scored': return `Scored ${s(c.score)} points${c.grade ? ` — grade ${s(c.grade)}` : ''}`;
+    case 'scored': return c.rescore
+      ? `Re-scored ${s(c.previousScore)} → ${s(c.score)} points${c.grade !== c.previousGrade ? ` — grade ${s(c.previousGrade ?? '—')} → ${s(c.grade)}` : ` — grade ${s(c.grade)}`}${triggerText(c.trigger)}`
+      : `Scored ${s(c.score)} points${c.grade ? ` — grade ${s(c.grade)}` : ''}`;
+    case 'behaviour': return `${behaviourText(c)}${c.via ? ` (${s(c.via)})` : ''}`;
+    case 'behaviour_refused': return `Behavioural event refused: ${s(c.reason)}`;
     case 'assigned': return `Assigned to ${name(c.ownerId)}${typeof c.how === 'string' ? ` (${c.how})` : strategyOf(c.strategy)}`;
     case 'unassigned': return 'No owner found: left unassigned';
     case 'reassigned': return `Reassigned from ${c.from ? name(c.from) : 'nobody'} to ${name(c.to)}${c.reason ? `: ${s(c.reason)}` : ''}`;
@@ -51,6 +85,8 @@ export function eventColor(type: string): string {
   if (type === 'won') return 'green';
   if (type === 'lost' || type === 'disqualified' || type === 'escalated') return 'red';
   if (type === 'scored' || type === 'decision' || type === 'configurator_checked') return 'grape';
+  if (type === 'behaviour') return 'orange';
+  if (type === 'behaviour_refused') return 'red';
   if (type === 'assigned' || type === 'reassigned' || type === 'unassigned') return 'cyan';
   if (type.startsWith('offer') || type === 'converted') return 'indigo';
   if (type === 'visit_logged' || type === 'qualified') return 'teal';
