@@ -1,11 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentSettingsFromEnv, documentStoreFromEnv, saveDocument } from '../../db/documents';
 import { s3DocumentStore } from '../../db/document-store';
+import { ConfigError, loadConfig } from '../../runtime/config';
+import { startSystem } from '../../runtime/system';
 import { bearerHeaders, createUser, type TestUser } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { startSmtpServer } from '../helpers/smtp';
@@ -182,21 +183,21 @@ describe('documents in an S3-compatible store', () => {
     await expect(wrongBucket.check()).rejects.toThrow(`S3_BUCKET: bucket "not-created" does not exist at ${s3.endpoint}; create it first`);
     await expect(documentStoreFromEnv().check()).resolves.toBeUndefined();
 
-    const dataDir = mkdtempSync(join(tmpdir(), 'leadflow-s3-start-'));
+    // The whole start (npm start, the API and worker entry points): refused with a ConfigError (printed as
+    // "cannot start: …") before the data folder, the database or Temporal are touched.
+    const dataDir = join(tmpdir(), `leadflow-s3-start-${process.pid}`);
+    const logged: string[] = [];
+    const bucketBefore = process.env.S3_BUCKET;
+    process.env.S3_BUCKET = 'not-created';
     try {
-      const started = spawnSync(process.execPath, ['--import', 'tsx', 'runtime/start.ts', '--no-demo'], {
-        encoding: 'utf8', timeout: 60_000,
-        env: {
-          PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', TEMPORAL_UI_PORT: '0', LOG_LEVEL: 'silent',
-          DOCUMENT_STORE: 's3', S3_ENDPOINT: s3.endpoint, S3_BUCKET: 'not-created', S3_ACCESS_KEY_ID: s3.credentials.accessKeyId, S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-        },
-      });
-      expect(started.status).toBe(1);
-      expect(started.stderr).toContain('cannot start: S3_BUCKET: bucket "not-created" does not exist');
-      expect(started.stdout + started.stderr).not.toContain(s3.credentials.secretAccessKey);
-      expect(started.stdout).not.toContain('starting embedded Postgres');
+      const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', TEMPORAL_UI_PORT: '0', LOG_LEVEL: 'silent' });
+      const failure = await startSystem(config, { temporal: true, worker: true, api: true, demo: false }, (m) => logged.push(m)).then(() => null, (err: unknown) => err);
+      expect(failure).toBeInstanceOf(ConfigError);
+      expect((failure as Error).message).toBe(`S3_BUCKET: bucket "not-created" does not exist at ${s3.endpoint}; create it first`);
+      expect(logged).toEqual([]);
+      expect(existsSync(dataDir)).toBe(false);
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      process.env.S3_BUCKET = bucketBefore;
     }
   });
 });
