@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { hash } from '@node-rs/argon2';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { loadDemoHistory } from '../../db/demo-history';
 import { bearerHeaders } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
-import { launchChromium, shot } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot } from './helpers/browser';
 
 /**
  * A rep's day in the browser on the real stack: the board refuses a move the workflow does not allow and the card
@@ -14,6 +13,7 @@ import { launchChromium, shot } from './helpers/browser';
  * landing page. Screenshots of every screen go to test-results/e2e.
  */
 let stack: TestStack;
+let session: BrowserSession;
 let browser: Browser;
 let baseUrl: string;
 const password = 'correct horse battery staple';
@@ -86,13 +86,13 @@ beforeAll(async () => {
     ('e2e-today', ${leads.jonas!}, 'u-anna', 'follow_up', 'Send Jonas the brochure', now() + interval '2 minutes'),
     ('e2e-upcoming', ${leads.greta!}, 'u-anna', 'visit', 'Prepare the on-site demo', now() + interval '3 days'),
     ('e2e-ben', ${leads.lena!}, 'u-ben', 'call', 'Call Lena', now() - interval '2 hours')`;
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  // Each test opens the pages it needs.
+  session = await openBrowserSession(stack, '', { page: false });
+  ({ browser, baseUrl } = session);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

@@ -1,16 +1,15 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/auth/passwords';
 import { ensureDefaultPipeline, savePipelineDraft } from '../../db/pipelines';
 import { ensureDefaultRuleSets } from '../../db/rule-sets';
 import { createTestStack, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // The pipeline designer must never save one pipeline's graph as another's, and its publish dialog must cancel.
 
 let stack: TestStack;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
 let baseUrl: string;
 const email = 'ops-designer@example.test';
@@ -49,11 +48,8 @@ beforeAll(async () => {
   await savePipelineDraft(stack.db.sql, alpha.id, alpha.name, alpha);
   await savePipelineDraft(stack.db.sql, beta.id, beta.name, beta);
   await stack.db.sql`insert into users (id, email, name, role, password_hash) values ('ops-designer', ${email}, 'Dora Designer', 'ops', ${await hashPassword(password)})`;
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '', { locale: null });
+  ({ page, baseUrl } = session);
   // A browser prompt would be the old publish note: fail loudly instead of answering it.
   page.on('dialog', (d) => {
     console.error('unexpected browser dialog:', d.message());
@@ -62,11 +58,11 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

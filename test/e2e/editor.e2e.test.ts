@@ -1,14 +1,13 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/auth/passwords';
 import { ensureDefaultPipeline } from '../../db/pipelines';
 import { ensureDefaultRuleSets } from '../../db/rule-sets';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 let stack: TestStack;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
 let baseUrl: string;
 const email = 'ops-e2e@example.test';
@@ -23,11 +22,8 @@ beforeAll(async () => {
   await stack.db.sql`insert into users (id, email, name, role, password_hash) values ('ops-e2e', ${email}, 'Olga Ops', 'ops', ${await hashPassword(password)})`;
   // Start from an empty draft of the default pipeline (the one web-form leads walk): only the trigger.
   await stack.db.sql`update pipelines set draft = ${stack.db.sql.json({ id: 'default', name: 'Default sales pipeline', nodes: [{ id: 'capture', type: 'trigger', label: 'Lead captured', config: { sources: [] }, position: { x: 0, y: 0 } }], edges: [] } as never)} where id = 'default'`;
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openBrowserSession(stack, '', { locale: null });
+  ({ page, baseUrl } = session);
   page.on('console', (m) => { if (m.type() === 'error') console.error('console:', m.text()); });
   page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -37,11 +33,11 @@ beforeAll(async () => {
 
 // A failed step leaves a picture of what the browser showed.
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

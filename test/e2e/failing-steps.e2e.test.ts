@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import { hash } from '@node-rs/argon2';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerHeaders } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
-import { launchChromium, shot } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot } from './helpers/browser';
 
 /**
  * An operator on the lead page: a step of the lead's process that keeps failing (writing a visit fails with a transient
@@ -13,6 +12,7 @@ import { launchChromium, shot } from './helpers/browser';
  * action is refused and the line goes away.
  */
 let stack: TestStack;
+let session: BrowserSession;
 let browser: Browser;
 let baseUrl: string;
 let leadId: string;
@@ -28,14 +28,14 @@ beforeAll(async () => {
   const res = await stack.app.inject({ method: 'POST', url: '/api/leads', headers: admin, payload: { name: 'Stuck Step', email: 'stuck.step@werk.example', company: 'Werk GmbH', country: 'DE' } });
   leadId = (res.json() as { leadId: string }).leadId;
   await eventually(async () => (await sql`select 1 from leads where id = ${leadId} and stage = 'qualification' and owner_id is not null`).length > 0, 30_000);
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  // Each test opens the pages it needs.
+  session = await openBrowserSession(stack, '', { page: false });
+  ({ browser, baseUrl } = session);
 }, 180_000);
 
 afterAll(async () => {
   if (stack) await stack.db.sql`drop trigger if exists e2e_visits_down on visits`.catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

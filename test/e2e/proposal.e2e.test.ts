@@ -1,19 +1,17 @@
-import type { AddressInfo } from 'node:net';
 import { hash } from '@node-rs/argon2';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearerHeaders, createUser } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // A 25 % discount waits for the manager, who approves it from the inbox; the rep sends the offer and its proposal PDF
 // is listed on the lead; a contract uploaded to the account is downloaded by the manager, who may see the account.
 
 const password = 'proposal browser test password';
 let stack: TestStack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let session: BrowserSession;
 let rep: Page;
 let manager: Page;
 let ops: Page;
@@ -22,13 +20,8 @@ let leadId = '';
 let offerId = '';
 let accountId = '';
 
-const newPage = async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', acceptDownloads: true });
-  contexts.push(ctx);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => console.error('page error:', e.message));
-  return p;
-};
+/** A signed-out page of its own (1440×900, en-GB, downloads accepted). */
+const newPage = () => session.newPage();
 
 beforeAll(async () => {
   stack = await createTestStack();
@@ -53,24 +46,20 @@ beforeAll(async () => {
   // Trying to send it puts it into awaiting approval (and is refused with the reason).
   const refused = await post(anna, `/api/leads/${leadId}/offers/${offerId}/status`, { status: 'sent' });
   expect(refused.statusCode).toBe(409);
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  session = await openBrowserSession(stack, '70', { page: false, context: { acceptDownloads: true } });
+  baseUrl = session.baseUrl;
   rep = await newPage();
   manager = await newPage();
   ops = await newPage();
 }, 240_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') {
-    if (rep) await shot(rep, `70-failed-rep-${task.name.slice(0, 30).replace(/\W+/g, '-')}`);
-    if (manager) await shot(manager, `70-failed-manager-${task.name.slice(0, 30).replace(/\W+/g, '-')}`);
-  }
+  await session?.screenshotOnFailure(task, rep, 'rep');
+  await session?.screenshotOnFailure(task, manager, 'manager');
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/auth/passwords';
 import { createUser, type TestUser } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, eventually, type TestStack } from '../helpers/stack';
-import { launchChromium, shot, signIn } from './helpers/browser';
+import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
 // A rep's day in the browser on the real stack: sign in, find a lead with two filters, work it from the first visit to
 // the order, see the order on the account; a colleague on the same account is warned; an e-mail link opens the lead.
@@ -17,20 +16,16 @@ const mia = { id: 'u-mia', email: 'mia@leadflow.demo', name: 'Mia Manager' };
 
 let stack: TestStack;
 let admin: TestUser;
-let browser: Browser;
+let session: BrowserSession;
 let baseUrl: string;
-const contexts: BrowserContext[] = [];
 let page: Page;
 let sabine = '';
 let dirk = '';
 let tom = '';
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  contexts.push(context);
-  const p = await context.newPage();
-  p.on('pageerror', (e) => console.error('page error:', e.message));
-  return p;
+/** A signed-out page in a context of its own (1440×900, en-GB). */
+function newPage(): Promise<Page> {
+  return session.newPage();
 }
 
 /** Captures a lead as an admin and waits until routing has given it an owner (reassigning it if routing chose another). */
@@ -70,19 +65,16 @@ beforeAll(async () => {
   // Same country, other source: the second filter tells them apart.
   dirk = await captureFor(anna.id, { name: 'Dirk Decker', email: 'dirk.decker@beispiel-gmbh.example', company: 'Beispiel GmbH', country: 'DE' }, 'web');
   tom = await captureFor(ben.id, { name: 'Tom Tauber', email: 'tom.tauber@siemens-ag.example', company: 'Siemens AG', country: 'AT', companySize: 900 });
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  page = await newPage();
+  session = await openBrowserSession(stack, 'rw');
+  ({ page, baseUrl } = session);
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await shot(page, `rw-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  await session?.screenshotOnFailure(task, page);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 
