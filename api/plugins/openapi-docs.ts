@@ -21,6 +21,14 @@ export function securityOf(access: Access | undefined, method: string): Record<s
   return [{ bearerAuth: [] }, UNSAFE.has(method) ? { sessionCookie: [], csrfToken: [] } : { sessionCookie: [] }];
 }
 
+function safeRegExp(pattern: string): RegExp | null {
+  try {
+    return new RegExp(pattern, 'u');
+  } catch {
+    return null;
+  }
+}
+
 type JsonSchema = {
   type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; enum?: unknown[]; const?: unknown;
   default?: unknown; examples?: unknown[]; example?: unknown; format?: string; minimum?: number; minLength?: number; anyOf?: JsonSchema[];
@@ -34,6 +42,7 @@ function stringFor(name: string, s: JsonSchema): string {
   if (s.format === 'date') return '2026-01-15';
   if (s.format === 'uri' || s.format === 'url' || /url$/i.test(name)) return 'https://example.com/path';
   if (/phone/i.test(name)) return '+49 30 1234567';
+  if (/timeZone/i.test(name)) return 'Europe/Berlin';
   if (/country/i.test(name)) return 'DE';
   if (/currency/i.test(name)) return 'EUR';
   if (/(^id$|Id$)/.test(name)) return `${name === 'id' ? 'item' : name.replace(/Id$/, '')}-1`;
@@ -64,8 +73,37 @@ export function exampleOf(s: JsonSchema | undefined, name = '', depth = 0): unkn
   if (type === 'array') return s.items ? [exampleOf(s.items, name.replace(/s$/, ''), depth + 1)] : [];
   if (type === 'integer' || type === 'number') return s.minimum !== undefined && s.minimum > 1 ? s.minimum : 1;
   if (type === 'boolean') return true;
-  if (type === 'string') return stringFor(name, s);
+  if (type === 'string') {
+    const plain = stringFor(name, s);
+    if (!s.pattern) return plain;
+    const re = safeRegExp(s.pattern);
+    const fits = (v: string) => !re || (re.test(v) && v.length >= (s.minLength ?? 0));
+    return [plain, `${name || 'demo'}-0001`.toLowerCase(), 'demo-0001', 'demoValue', 'leadflow.demo', 'DEMO_1', 'A1'].find(fits) ?? plain;
+  }
   return null;
+}
+
+/**
+ * An example the route's own schema accepts where one can be found: every field first; else the required fields plus
+ * each optional field that does not add a problem (so of two fields that exclude each other, the first is kept).
+ * `problems` counts what the schema refuses (0: valid).
+ */
+function validExample(body: JsonSchema, problems: (v: unknown) => number): unknown {
+  const full = exampleOf(body);
+  const fullProblems = problems(full);
+  if (fullProblems === 0 || !full || typeof full !== 'object' || Array.isArray(full)) return full;
+  const required = new Set(body.required ?? []);
+  const picked: Record<string, unknown> = Object.fromEntries(Object.entries(full).filter(([k]) => required.has(k)));
+  let current = problems(picked);
+  for (const [k, v] of Object.entries(full)) {
+    if (required.has(k)) continue;
+    const next = problems({ ...picked, [k]: v });
+    if (next <= current) {
+      picked[k] = v;
+      current = next;
+    }
+  }
+  return current < fullProblems ? picked : full;
 }
 
 /**
@@ -81,7 +119,12 @@ export function documentRoute(arg: Parameters<typeof jsonSchemaTransform>[0] & {
   if (security && !out.schema.security) out.schema.security = security;
   const body = out.schema.body as JsonSchema | undefined;
   if (body && typeof body === 'object' && !body.examples?.length && body.example === undefined) {
-    out.schema.body = { ...body, examples: [exampleOf(body)] };
+    const zod = (arg.schema as { body?: { safeParse?: (v: unknown) => { success: boolean; error?: { issues: unknown[] } } } }).body;
+    const problems = (v: unknown) => {
+      const r = zod?.safeParse?.(v);
+      return !r || r.success ? 0 : (r.error?.issues.length ?? 1);
+    };
+    out.schema.body = { ...body, examples: [validExample(body, problems)] };
   }
   return out;
 }

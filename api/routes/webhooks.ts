@@ -86,12 +86,15 @@ const queued = z.object({ deliveryId: z.string() });
 /** Outbound webhooks (admins): subscriptions, their secret, the delivery log, redelivery and a test ping. */
 export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   // Every subscription has its dispatcher, also after the Temporal server lost its state (a fresh dev server): an API
-  // start makes sure of it. A running dispatcher only gets a wake-up; failures leave the start-up alone.
+  // start makes sure of it, beside the start-up (Temporal being slow never holds the API back). A running dispatcher
+  // only gets a wake-up.
   app.addHook('onReady', async () => {
-    const subs = await app.sql<{ id: string }[]>`select id from webhook_subscriptions`.catch(() => []);
-    for (const s of subs) {
-      await wake(app, s.id).catch((err: Error) => app.log.warn({ subscriptionId: s.id, reason: err.message }, 'webhook dispatcher not started'));
-    }
+    void (async () => {
+      const subs = await app.sql<{ id: string }[]>`select id from webhook_subscriptions`.catch(() => []);
+      for (const s of subs) {
+        await wake(app, s.id).catch((err: Error) => app.log.warn({ subscriptionId: s.id, reason: err.message }, 'webhook dispatcher not started'));
+      }
+    })();
   });
 
   app.get('/api/webhooks/events', {

@@ -114,5 +114,10 @@ describe('OpenAPI document and Idempotency-Key', () => {
     const other = await stack.app.inject({ method: 'POST', url: '/api/events', headers, payload: { ...body, eventId: 'evt-2' } });
     expect(other.statusCode).toBe(422);
     expect(other.json().problems[0].path).toBe('headers.idempotency-key');
+
+    // "Try it out" starts from the documented example: the route accepts its shape (the lead is unknown: 404, not 400).
+    const example = doc.paths['/api/events']!.post!.requestBody!.content['application/json']!.example;
+    const tried = await stack.app.inject({ method: 'POST', url: '/api/events', headers: { 'x-api-key': key }, payload: example as object });
+    expect(tried.statusCode, tried.body).toBe(404);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app';
 import { webhookEvents } from '../../engine/webhooks/schemas';
 import { bearerHeaders, createUser, type TestUser } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
@@ -150,6 +151,24 @@ describe('webhooks', () => {
     const cleared = await call('PATCH', `/api/webhooks/${sub.id}`, admin, { pauseAfterFailures: null });
     expect(cleared.json()).toMatchObject({ name: 'Renamed', pauseAfterFailures: null });
     expect(JSON.stringify(cleared.json())).not.toContain(sub.secret);
+    await call('DELETE', `/api/webhooks/${sub.id}`, admin);
+  });
+
+  it('restarts a lost dispatcher when the API starts, so queued events still go out', async () => {
+    const sub = await subscribe({ events: ['lead.captured'] });
+    const handle = stack.client.workflow.getHandle(`webhook-${sub.id}`);
+    await handle.terminate('the Temporal server lost its state');
+    const leadId = await capture('Rita Restart', 'rita@restart-hooks.de');
+    await eventually(async () => (await stack.db.sql`select 1 from webhook_deliveries where subscription_id = ${sub.id} and lead_id = ${leadId}`).length);
+    const restarted = await buildApp({ sql: stack.db.sql, temporal: stack.client, config: stack.config });
+    try {
+      await restarted.ready();
+      const got = await eventually(async () => receiver.received.find((r) => r.json.data.leadId === leadId && r.event === 'lead.captured'), 30_000);
+      expect(receiver.valid(got, sub.secret)).toBe(true);
+      expect((await stack.client.workflow.getHandle(`webhook-${sub.id}`).describe()).status.name).toBe('RUNNING');
+    } finally {
+      await restarted.close();
+    }
     await call('DELETE', `/api/webhooks/${sub.id}`, admin);
   });
 
