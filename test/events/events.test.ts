@@ -52,6 +52,48 @@ describe('behavioural events and continuous scoring', () => {
     await smtp?.stop();
   });
 
+  // Phone dedupe through the capture API (the signed-in route: the same code path as the web form and the partner API).
+  const capture = (payload: Record<string, unknown>) => stack.app.inject({ method: 'POST', url: '/api/leads', headers: admin.headers, payload });
+
+  it('five concurrent captures of one person in national and international form make one lead', async () => {
+    const written = ['030 9876543', '+49 30 9876543', '0049 30 9876543', '+49 (0)30 987 65 43', '030/987-6543'];
+    const answers = await Promise.all(written.map((phone, i) => capture({ name: `Nat ${i}`, phone, country: i % 2 ? undefined : 'DE' })));
+    for (const a of answers) expect(a.statusCode, a.body).toBe(202);
+    const ids = new Set(answers.map((a) => (a.json() as { leadId: string }).leadId));
+    expect(ids.size).toBe(1);
+    expect(answers.filter((a) => !(a.json() as { duplicate: boolean }).duplicate)).toHaveLength(1);
+    const [leadId] = [...ids];
+    const lead = await eventually(async () => (await stack.db.sql<{ phone: string }[]>`select phone from leads where id = ${leadId!}`)[0]);
+    expect(lead.phone).toBe('+49309876543');
+    expect((await stack.db.sql`select 1 from leads where phone = '+49309876543'`).length).toBe(1);
+  });
+
+  it('an invalid number is refused with 422 naming phone and the reason; nothing is written', async () => {
+    const before = await stack.db.sql<{ n: number }[]>`select count(*)::int as n from capture_inbox`;
+    const r = await capture({ name: 'Nowhere', phone: '030 1234567' }); // no country: the default country reads it
+    expect(r.statusCode).toBe(202);
+    const bad = await capture({ name: 'Bad', phone: '+49 30 1', email: undefined, country: 'DE' });
+    expect(bad.statusCode).toBe(400); // too few digits: refused by the body schema
+    const wrong = await capture({ name: 'Wrong', phone: '+1 555 0000 0000 000', country: 'US' });
+    expect(wrong.statusCode, wrong.body).toBe(422);
+    expect(wrong.json()).toMatchObject({ message: expect.stringMatching(/^phone: /) });
+    expect(JSON.stringify(wrong.json())).toContain('body.phone');
+    const after = await stack.db.sql<{ n: number }[]>`select count(*)::int as n from capture_inbox`;
+    expect(after[0]!.n).toBe(before[0]!.n + 1);
+  });
+
+  it('a person claimed before E.164 (national digits) is still found', async () => {
+    await stack.db.sql`insert into leads (id, dedupe_key, source, name, phone, country, pipeline_id, pipeline_version)
+      values ('lead-legacy-phone', 'phone:0401112233', 'manual', 'Legacy', '0401112233', 'DE', 'default', 1)`;
+    await stack.db.sql`insert into person_claims (kind, value, lead_id) values ('phone', '0401112233', 'lead-legacy-phone') on conflict do nothing`;
+    const r = await capture({ name: 'Legacy again', phone: '+49 40 111 22 33' });
+    expect(r.json()).toMatchObject({ leadId: 'lead-legacy-phone', duplicate: true });
+    // The same national digits in another country are another person.
+    const other = await capture({ name: 'Not legacy', phone: '040 111 22 33', country: 'NL' });
+    expect(other.statusCode, other.body).toBe(202);
+    expect(other.json()).toMatchObject({ duplicate: false });
+  });
+
   it('refuses a bad body naming the field, before anything is stored', async () => {
     const base = { eventId: 'bad-1', leadId: leadA, type: 'page_visit', occurredAt: at() };
     const cases: [Record<string, unknown>, string][] = [
