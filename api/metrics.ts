@@ -101,9 +101,9 @@ export class ApiMetrics {
       new Gauge({
         name, help, registers,
         async collect() {
+          // Unknown (the database did not answer in time) is NaN: never a stale or a made-up zero.
           const v = pick(await read());
-          if (v === null || v === undefined || Number.isNaN(v)) this.reset();
-          else this.set(v);
+          this.set(v === null || v === undefined ? NaN : v);
         },
       });
     gauge('leadflow_capture_backlog', 'Captures accepted but not yet handed to Temporal (capture_inbox pending rows)', (s) => s.backlogs?.capturePending);
@@ -130,9 +130,11 @@ export class ApiMetrics {
     const tx = new Counter({
       name: 'leadflow_db_transactions_total', help: 'Transactions committed or rolled back in this database (pg_stat_database; every process counts)', registers,
       async collect() {
+        // While unknown it keeps its last value (a drop to 0 would read as a counter reset).
         const n = (await read()).backlogs?.dbTransactions;
+        if (n === null || n === undefined) return;
         this.reset();
-        if (n !== null && n !== undefined) this.inc(n);
+        this.inc(n);
       },
     });
     void tx;
