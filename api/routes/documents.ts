@@ -52,12 +52,18 @@ const ownerParams = z.object({ ownerType: z.enum(documentOwnerTypes), ownerId: z
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   const settings = documentSettingsFromEnv();
   const store = documentStoreFromEnv();
-  /** The store failed or is not there: 503 (retry; nothing was changed), or 502 for bytes gone from the bucket. */
-  const storeFailure = (err: unknown, reply: FastifyReply) => {
+  /**
+   * The store failed: 503 when it did not answer (retry; nothing was changed), 502 when the bytes are gone from it or
+   * it is not configured here. The details (bucket, endpoint, error) go to the log, not to the client.
+   */
+  const storeFailure = (err: unknown, reply: FastifyReply, doc?: { name: string }) => {
     if (!(err instanceof DocumentStoreError)) throw err;
-    app.log.warn({ reason: err.reason, message: err.message }, 'document store failure');
-    if (err.reason === 'unavailable') throw unavailable(`${err.message}; nothing was changed, retry in a moment`, 5);
-    return reply.status(502).send({ error: err.reason === 'missing' ? 'document_content_missing' : 'document_store_misconfigured', message: err.message });
+    app.log.warn({ reason: err.reason, detail: err.message }, 'document store failure');
+    if (err.reason === 'unavailable') throw unavailable('the document store did not answer; nothing was changed, retry in a moment', 5);
+    const what = doc ? `document "${doc.name}"` : 'the document';
+    return err.reason === 'missing'
+      ? reply.status(502).send({ error: 'document_content_missing', message: `${what}: its content is missing from the document store (${store.kind === 's3' ? 'S3' : 'Postgres'}); an administrator has to restore it from a backup or delete it` })
+      : reply.status(502).send({ error: 'document_store_misconfigured', message: `${what} is kept in S3, but this server is not configured for S3 (DOCUMENT_STORE)` });
   };
   await app.register(multipart, { limits: { fileSize: settings.maxBytes, files: 1, fields: 5, parts: 6 } });
 
@@ -124,7 +130,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     try {
       content = await readDocumentContent(store, doc);
     } catch (err) {
-      return storeFailure(err, reply);
+      return storeFailure(err, reply, doc);
     }
     return reply
       .header('content-type', doc.contentType)
@@ -148,7 +154,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         await audit(tx, { actorId: user.id, action: 'document.deleted', targetType: 'document', targetId: doc.id, details: { ownerType: doc.ownerType, ownerId: doc.ownerId, name: doc.name, sizeBytes: doc.sizeBytes } });
       });
     } catch (err) {
-      return storeFailure(err, reply);
+      return storeFailure(err, reply, doc);
     }
     return reply.status(204).send();
   });
