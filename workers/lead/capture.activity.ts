@@ -46,20 +46,23 @@ export function createCaptureActivities({ sql }: ActivityDeps) {
         if (existing.length) return;
         const account = await linkAccount(tx as unknown as Db, c);
         const accountId = account?.id ?? null;
-        const [contact] = await tx<{ id: string }[]>`
-          insert into contacts (account_id, name, email, phone, job_title) values (${accountId}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.jobTitle ?? null}) returning id`;
+        // Contact, lead and its "captured" event in one statement (the transaction keeps the account link with them).
+        const captured = tx.json({ source: c.source, submissionId: c.submissionId, pipeline: `${a.pipelineId} v${a.pipelineVersion}`, productInterest: c.productInterest } as never);
         await tx`
-          insert into leads (id, dedupe_key, source, name, email, phone, company, company_domain, country, industry, company_size,
-                             job_title, product_interest, message, pipeline_id, pipeline_version, node_id, account_id, contact_id, created_at)
-          values (${a.leadId}, ${a.dedupeKey}, ${c.source}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.company ?? null},
-                  ${c.companyDomain ?? null}, ${c.country ?? null}, ${c.industry ?? account?.industry ?? null}, ${c.companySize ?? account?.company_size ?? null}, ${c.jobTitle ?? null},
-                  ${c.productInterest ?? null}, ${c.message ?? null}, ${a.pipelineId}, ${a.pipelineVersion}, ${a.nodeId}, ${accountId},
-                  ${contact!.id}, ${c.capturedAt})
-          on conflict (id) do nothing`;
-        await recordEvent(tx, {
-          key: `${a.leadId}:captured`, leadId: a.leadId, type: 'captured', actor: c.capturedBy ?? c.source, stage: 'captured',
-          context: { source: c.source, submissionId: c.submissionId, pipeline: `${a.pipelineId} v${a.pipelineVersion}`, productInterest: c.productInterest },
-        });
+          with contact as (
+            insert into contacts (account_id, name, email, phone, job_title) values (${accountId}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.jobTitle ?? null}) returning id),
+          lead as (
+            insert into leads (id, dedupe_key, source, name, email, phone, company, company_domain, country, industry, company_size,
+                               job_title, product_interest, message, pipeline_id, pipeline_version, node_id, account_id, contact_id, created_at)
+            select ${a.leadId}, ${a.dedupeKey}, ${c.source}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.company ?? null},
+                   ${c.companyDomain ?? null}, ${c.country ?? null}, ${c.industry ?? account?.industry ?? null}, ${c.companySize ?? account?.company_size ?? null}, ${c.jobTitle ?? null},
+                   ${c.productInterest ?? null}, ${c.message ?? null}, ${a.pipelineId}, ${a.pipelineVersion}, ${a.nodeId}, ${accountId},
+                   contact.id, ${c.capturedAt}::timestamptz
+            from contact
+            on conflict (id) do nothing)
+          insert into lead_events (event_key, lead_id, type, actor, stage, context, cause)
+          values (${`${a.leadId}:captured`}, ${a.leadId}, 'captured', ${c.capturedBy ?? c.source}, 'captured', ${captured}, null)
+          on conflict (event_key) do nothing`;
         if (c.entry) {
           await recordEvent(tx, {
             key: `${a.leadId}:entered`, leadId: a.leadId, type: 'pipeline_entered', actor: 'entry rules',
