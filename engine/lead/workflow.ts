@@ -314,7 +314,8 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
         });
         s.score = r.score;
         s.grade = r.grade;
-        if (gradeRank(r.grade) > gradeRank(before)) s.gradeRaises = (s.gradeRaises ?? 0) + 1;
+        // The lead's own behaviour raised the grade (not a rep's visit): a nurtured lead goes back to its rep.
+        if (gradeRank(r.grade) > gradeRank(before) && reasons.some((x) => x.kind === 'behaviour')) s.gradeRaises = (s.gradeRaises ?? 0) + 1;
       } catch (err) {
         // A re-score refused for good (a rule set gone) is on the timeline; the lead goes on with its score.
         if (!(err instanceof ActivityFailure)) throw err;
