@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { claimPerson } from '../../api/leads/capture';
 import { chooseEntry } from '../../api/pipelines/entry';
 import type { Db } from '../../db/client';
 import type { DedupeChoice, ImportField, ImportStatus, RowProblem } from '../../engine/import/schemas';
@@ -17,6 +16,7 @@ interface ImportRow {
 }
 
 type Outcome = 'created' | 'merged' | 'skipped';
+interface ValidRow { body: CaptureBody; phone?: { e164: string; legacy: string[]; country?: string }; row: number }
 
 /** The id a lead gets from its dedupe key: the same formula as a capture's, so a person has one id whichever way they came. */
 const leadIdOf = (dedupeKey: string) => `lead-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20)}`;
@@ -60,59 +60,92 @@ export function takeBatch(events: CsvEvent[], batchRows: number, ended: boolean)
 
 /** Import activities: a batch of rows (one transaction with its checkpoint) and the import's status. */
 export function createImportActivities({ sql }: ActivityDeps) {
-  async function importRow(tx: Db, imp: ImportRow, body: CaptureBody, phone: { e164: string; legacy: string[]; country?: string } | undefined, row: number): Promise<Outcome> {
-    const email = body.email;
-    let existing: string | undefined;
-    const [claimed] = await tx<{ lead_id: string }[]>`
-      select lead_id from person_claims where (kind = 'email' and value = ${email ?? ''}) or (kind = 'phone' and value = ${phone?.e164 ?? ''})
-      order by kind limit 1`;
-    existing = claimed?.lead_id;
-    const companyKey = body.company ? `${body.company.toLowerCase()}|${body.name.toLowerCase()}` : undefined;
-    if (!existing && companyKey) {
-      const [seen] = await tx<{ lead_id: string }[]>`select lead_id from import_seen where import_id = ${imp.id} and key = ${companyKey}`;
-      existing = seen?.lead_id;
-      if (!existing) {
-        const [lead] = await tx<{ id: string }[]>`
-          select id from leads where company is not null and lower(company) = ${body.company!.toLowerCase()} and lower(name) = ${body.name.toLowerCase()}
-          order by created_at limit 1`;
-        existing = lead?.id;
+  /**
+   * Imports the valid rows of a batch with a handful of statements: who is known (claims of e-mail and phone, company
+   * + name in this file and among the leads) is read at once, each row is decided in file order (a person earlier in
+   * the batch counts as known), and the new claims, inbox rows, list tags are written in bulk. A claim someone else
+   * took meanwhile (a web capture of the same person) makes the batch fail and retry, so it then joins that lead.
+   */
+  async function importRows(tx: Db, imp: ImportRow, rows: ValidRow[]): Promise<Record<Outcome, number>> {
+    const counts: Record<Outcome, number> = { created: 0, merged: 0, skipped: 0 };
+    if (!rows.length) return counts;
+    const emails = [...new Set(rows.flatMap((r) => (r.body.email ? [r.body.email] : [])))];
+    const phones = [...new Set(rows.flatMap((r) => (r.phone ? [r.phone.e164, ...r.phone.legacy] : [])))];
+    const claims = new Map<string, string>();
+    for (const c of await tx<{ kind: string; value: string; lead_id: string }[]>`
+      select kind, value, lead_id from person_claims
+      where (kind = 'email' and value = any(${emails}::text[])) or (kind = 'phone' and value = any(${phones}::text[]))`) claims.set(`${c.kind}:${c.value}`, c.lead_id);
+    const companyKey = (b: CaptureBody) => (b.company ? `${b.company.toLowerCase()}|${b.name.toLowerCase()}` : undefined);
+    const named = rows.filter((r) => r.body.company);
+    const byCompany = new Map<string, string>();
+    if (named.length) {
+      const keys = [...new Set(named.map((r) => companyKey(r.body)!))];
+      for (const s of await tx<{ key: string; lead_id: string }[]>`select key, lead_id from import_seen where import_id = ${imp.id} and key = any(${keys}::text[])`) byCompany.set(s.key, s.lead_id);
+      const companies = named.map((r) => r.body.company!.toLowerCase());
+      const names = named.map((r) => r.body.name.toLowerCase());
+      for (const l of await tx<{ key: string; id: string }[]>`
+        select lower(l.company) || '|' || lower(l.name) as key, l.id from leads l
+        where l.company is not null and (lower(l.company), lower(l.name)) in (select * from unnest(${companies}::text[], ${names}::text[]))
+        order by l.created_at desc`) byCompany.set(l.key, byCompany.get(l.key) ?? l.id);
+    }
+    const newClaims: { kind: string; value: string; lead_id: string }[] = [];
+    const seen: { import_id: string; key: string; lead_id: string }[] = [];
+    const inbox: { submission_id: string; lead_id: string; dedupe_key: string; input: unknown; duplicate: boolean }[] = [];
+    const lists: { lead_id: string; list_name: string; import_id: string }[] = [];
+    for (const { body, phone, row } of rows) {
+      const email = body.email;
+      const key = companyKey(body);
+      const existing = (email ? claims.get(`email:${email}`) : undefined)
+        ?? (phone ? claims.get(`phone:${phone.e164}`) ?? phone.legacy.map((v) => claims.get(`phone:${v}`)).find(Boolean) : undefined)
+        ?? (key ? byCompany.get(key) : undefined);
+      if (existing && imp.dedupe === 'skip') {
+        counts.skipped++;
+        continue;
       }
+      let dedupeKey = dedupeKeyOf({ email, phone: phone?.e164 });
+      let leadId: string;
+      let outcome: Outcome;
+      if (existing && imp.dedupe === 'create') {
+        // A lead of its own although the person is known: its key names the file's row, and it claims nothing.
+        dedupeKey = `import:${imp.id}:${row}`;
+        leadId = leadIdOf(dedupeKey);
+        outcome = 'created';
+      } else {
+        leadId = existing ?? leadIdOf(dedupeKey);
+        outcome = existing ? 'merged' : 'created';
+        for (const [kind, value] of [['email', email], ['phone', phone?.e164]] as const) {
+          if (!value || claims.has(`${kind}:${value}`)) continue;
+          claims.set(`${kind}:${value}`, leadId);
+          newClaims.push({ kind, value, lead_id: leadId });
+        }
+      }
+      if (key && !byCompany.has(key)) {
+        byCompany.set(key, leadId);
+        seen.push({ import_id: imp.id, key, lead_id: leadId });
+      }
+      counts[outcome]++;
+      const capture: CaptureInput = {
+        submissionId: `import-${imp.id}-${row}`, source: 'import', name: body.name, email, phone: phone?.e164, company: body.company,
+        companyDomain: companyDomainOf(email), country: body.country ?? phone?.country, productInterest: body.productInterest,
+        message: body.message, jobTitle: body.jobTitle, companySize: body.companySize, industry: body.industry,
+        capturedAt: new Date().toISOString(), capturedBy: imp.created_by ?? undefined,
+      };
+      const entry = await chooseEntry(sql, capture);
+      if (!entry) throw ApplicationFailure.nonRetryable('no pipeline is published yet; publish one in the editor first', 'NoPipeline');
+      capture.entry = entry;
+      inbox.push({ submission_id: capture.submissionId, lead_id: leadId, dedupe_key: dedupeKey, input: tx.json({ pipelineId: entry.pipelineId, pipelineVersion: entry.version, capture } as never), duplicate: outcome === 'merged' });
+      lists.push({ lead_id: leadId, list_name: imp.list_name, import_id: imp.id });
     }
-    if (existing && imp.dedupe === 'skip') return 'skipped';
-
-    let dedupeKey = dedupeKeyOf({ email, phone: phone?.e164 });
-    let leadId: string;
-    let outcome: Outcome;
-    if (existing && imp.dedupe === 'create') {
-      // A lead of its own although the person is known: its key names the file's row, and it claims nothing.
-      dedupeKey = `import:${imp.id}:${row}`;
-      leadId = leadIdOf(dedupeKey);
-      outcome = 'created';
-    } else {
-      // The capture path's claim: joins the lead holding the e-mail or phone (or, by company and name, `existing`).
-      const claim = await claimPerson(tx, { email, phone: phone?.e164, phoneLegacy: phone?.legacy, country: body.country ?? phone?.country }, existing ?? leadIdOf(dedupeKey));
-      leadId = claim.leadId;
-      outcome = existing || claim.duplicate ? 'merged' : 'created';
+    if (newClaims.length) {
+      const taken = await tx`insert into person_claims ${tx(newClaims, 'kind', 'value', 'lead_id')} on conflict (kind, value) do nothing returning 1`;
+      if (taken.length !== newClaims.length) throw new Error('a person in this batch was captured meanwhile; the batch is retried and joins that lead');
     }
-    if (companyKey && outcome === 'created') await tx`insert into import_seen (import_id, key, lead_id) values (${imp.id}, ${companyKey}, ${leadId}) on conflict do nothing`;
-
-    const capture: CaptureInput = {
-      submissionId: `import-${imp.id}-${row}`, source: 'import', name: body.name, email, phone: phone?.e164, company: body.company,
-      companyDomain: companyDomainOf(email), country: body.country ?? phone?.country, productInterest: body.productInterest,
-      message: body.message, jobTitle: body.jobTitle, companySize: body.companySize, industry: body.industry,
-      capturedAt: new Date().toISOString(), capturedBy: imp.created_by ?? undefined,
-    };
-    const entry = await chooseEntry(sql, capture);
-    if (!entry) throw ApplicationFailure.nonRetryable('no pipeline is published yet; publish one in the editor first', 'NoPipeline');
-    capture.entry = entry;
+    if (seen.length) await tx`insert into import_seen ${tx(seen, 'import_id', 'key', 'lead_id')} on conflict do nothing`;
     // The submission id names the import and row: a row written twice would be the same inbox row (a no-op).
-    await tx`
-      insert into capture_inbox (submission_id, lead_id, dedupe_key, input, duplicate)
-      values (${capture.submissionId}, ${leadId}, ${dedupeKey},
-              ${tx.json({ pipelineId: entry.pipelineId, pipelineVersion: entry.version, capture } as never)}, ${outcome === 'merged'})
-      on conflict do nothing`;
-    await tx`insert into lead_lists (lead_id, list_name, import_id) values (${leadId}, ${imp.list_name}, ${imp.id}) on conflict do nothing`;
-    return outcome;
+    if (inbox.length) await tx`insert into capture_inbox ${tx(inbox as unknown as Record<string, string>[], 'submission_id', 'lead_id', 'dedupe_key', 'input', 'duplicate')} on conflict do nothing`;
+    const uniqueLists = [...new Map(lists.map((l) => [l.lead_id, l])).values()];
+    if (uniqueLists.length) await tx`insert into lead_lists ${tx(uniqueLists, 'lead_id', 'list_name', 'import_id')} on conflict do nothing`;
+    return counts;
   }
 
   return {
@@ -142,6 +175,7 @@ export function createImportActivities({ sql }: ActivityDeps) {
           counts.failed++;
           for (const p of problems) if (!errors.some((e) => e.row_no === row && e.field === p.field)) errors.push({ import_id: imp.id, row_no: row, field: p.field, reason: p.reason });
         };
+        const valid: ValidRow[] = [];
         for (const e of taken) {
           if (e.kind === 'error') {
             counts.rows++;
@@ -156,8 +190,12 @@ export function createImportActivities({ sql }: ActivityDeps) {
             fail(e.line, r.problems);
             continue;
           }
-          counts[await importRow(tx, imp, r.body, r.phone, e.line)]++;
+          valid.push({ body: r.body, phone: r.phone, row: e.line });
         }
+        const outcomes = await importRows(tx, imp, valid);
+        counts.created += outcomes.created;
+        counts.merged += outcomes.merged;
+        counts.skipped += outcomes.skipped;
         if (errors.length) {
           for (let i = 0; i < errors.length; i += 500) {
             await tx`insert into import_errors ${tx(errors.slice(i, i + 500), 'import_id', 'row_no', 'field', 'reason')} on conflict do nothing`;
