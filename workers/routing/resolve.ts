@@ -87,12 +87,15 @@ export async function assignLeadWithReason(sql: Sql, leadId: string, strategy: R
       await keepTeamOfUnassigned(tx, leadId, choice.teamId);
       return choice;
     }
-    const [rep] = await tx<{ id: string }[]>`select id from users where id = ${choice.userId} and active for update`;
-    if (!rep) {
+    // The chosen rep's row locked (still active) and the lead assigned in one statement.
+    const [assigned] = await tx<{ id: string }[]>`
+      with rep as (select id from users where id = ${choice.userId} and active for update)
+      update leads set owner_id = ${choice.userId}, team_id = ${choice.teamId}, updated_at = now() where id = ${leadId} and exists (select 1 from rep)
+      returning id`;
+    if (!assigned) {
       await keepTeamOfUnassigned(tx, leadId, choice.teamId);
       return { userId: null, teamId: choice.teamId, how: `${choice.userId} was deactivated meanwhile` };
     }
-    await tx`update leads set owner_id = ${choice.userId}, team_id = ${choice.teamId}, updated_at = now() where id = ${leadId}`;
     return choice;
   }) as Promise<Assignment>;
 }
