@@ -28,7 +28,7 @@ const rate = process.env.IMPORT_ROWS_PER_SECOND;
 
 beforeAll(async () => {
   // Fast enough for a test, slow enough that the import is still running when the worker stops.
-  process.env.IMPORT_ROWS_PER_SECOND = '400';
+  process.env.IMPORT_ROWS_PER_SECOND = '1000';
   stack = await createTestStack();
   await seedDefaults(stack.db.sql);
   await stack.db.sql`update users set password_hash = ${await hashPassword(password)} where id = ${olga.id}`;
@@ -95,7 +95,7 @@ describe('importing a lead list in the browser', () => {
     await new Promise((r) => setTimeout(r, 1500));
     await stack.startWorker();
 
-    await page.getByText('Finished').waitFor({ timeout: 90_000 });
+    await page.getByText('Finished', { exact: true }).waitFor({ timeout: 90_000 });
     expect(await progressValue()).toBe(100);
     expect(await count('rows-done')).toBe(ROWS);
     expect(await count('created')).toBe(fixture.unique);
