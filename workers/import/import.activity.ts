@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { chooseEntry } from '../../api/pipelines/entry';
-import type { Db } from '../../db/client';
+import type { Db, Sql } from '../../db/client';
 import type { DedupeChoice, ImportField, ImportStatus, RowProblem } from '../../engine/import/schemas';
 import type { ImportBatchResult } from '../../engine/import/types';
 import { companyDomainOf, dedupeKeyOf, type CaptureBody } from '../../engine/lead/schemas';
@@ -130,7 +130,8 @@ export function createImportActivities({ sql }: ActivityDeps) {
         message: body.message, jobTitle: body.jobTitle, companySize: body.companySize, industry: body.industry,
         capturedAt: new Date().toISOString(), capturedBy: imp.created_by ?? undefined,
       };
-      const entry = await chooseEntry(sql, capture);
+      // Inside the batch's transaction: with one database connection (embedded PGlite) another would wait forever.
+      const entry = await chooseEntry(tx as unknown as Sql, capture);
       if (!entry) throw ApplicationFailure.nonRetryable('no pipeline is published yet; publish one in the editor first', 'NoPipeline');
       capture.entry = entry;
       inbox.push({ submission_id: capture.submissionId, lead_id: leadId, dedupe_key: dedupeKey, input: tx.json({ pipelineId: entry.pipelineId, pipelineVersion: entry.version, capture } as never), duplicate: outcome === 'merged' });
