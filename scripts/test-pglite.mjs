@@ -10,5 +10,5 @@ if (!process.env.DATABASE_URL) {
 console.log('[test] second pass: database tests on embedded PGlite (DATABASE_URL unset)');
 const env = { ...process.env };
 delete env.DATABASE_URL;
-const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/integration', 'test/lifecycle', 'test/auth', 'test/rules-api', 'test/routing', 'test/workspace', 'test/admin', 'test/templates', 'test/reports', 'test/dashboard', 'test/digest', 'test/documents', 'test/approval', 'test/editor/live-counts.test.ts', 'test/activity-types/registration.test.ts', 'test/moves', 'test/pipelines', 'test/cpq', 'test/metrics', 'test/events', 'test/webhooks', 'test/openapi'], { stdio: 'inherit', env });
+const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/integration', 'test/lifecycle', 'test/auth', 'test/rules-api', 'test/routing', 'test/workspace', 'test/admin', 'test/templates', 'test/reports', 'test/dashboard', 'test/digest', 'test/documents', 'test/approval', 'test/editor/live-counts.test.ts', 'test/activity-types/registration.test.ts', 'test/moves', 'test/pipelines', 'test/cpq', 'test/metrics', 'test/events', 'test/webhooks', 'test/openapi', 'test/import'], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);
