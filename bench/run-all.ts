@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const benches = ['rules', 'backtest', 'lifecycle', 'scale-out', 'editor', 'finder', 'reports', 'proposal', 'cpq'].filter((b) => existsSync(`bench/${b}.ts`));
+const benches = ['rules', 'backtest', 'lifecycle', 'scale-out', 'editor', 'finder', 'reports', 'proposal', 'cpq', 'import'].filter((b) => existsSync(`bench/${b}.ts`));
 let failed = 0;
 for (const b of benches) {
   console.log(`\n=== bench/${b} ===`);
