@@ -1,6 +1,7 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, NativeSelect, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { suggestMapping } from '../../../../../engine/import/mapping';
 import { PageHeader } from '../../../components/PageHeader';
 import { ApiError } from '../../../lib/api';
 import {
@@ -40,8 +41,9 @@ export function ImportPage() {
 }
 
 function MappingStep({ view }: { view: ImportView }) {
-  const suggested = (view as Partial<ImportDraft>).suggestedMapping;
-  const [mapping, setMapping] = useState<Record<string, ImportField>>(suggested ?? {});
+  // Right after the upload the server's suggestion is at hand; on a page opened later it is made again from the headers.
+  const suggested = (view as Partial<ImportDraft>).suggestedMapping ?? suggestMapping(view.headers);
+  const [mapping, setMapping] = useState<Record<string, ImportField>>(suggested);
   const [dedupe, setDedupe] = useState<DedupeChoice>('skip');
   const [listName, setListName] = useState(view.fileName.replace(/\.[^.]*$/, ''));
   const [saveAs, setSaveAs] = useState('');
