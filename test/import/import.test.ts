@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportDraft, ImportView } from '../../engine/import/schemas';
+import { importWorkflowId } from '../../engine/import/types';
+import { importWorkflow } from '../../engine/import/workflow';
 import { createImportActivities } from '../../workers/import/import.activity';
 import { createUser, type TestUser } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
@@ -153,6 +155,17 @@ describe('CSV import', () => {
     expect(done.progress).toMatchObject({ rowsDone: 900, created: f.unique, skipped: f.duplicates, failed: f.badRows.length });
     expect(await inboxRows(d.id)).toBe(f.unique);
   }, 200_000);
+
+  it('continues as new after 200 batches without losing or repeating a row', async () => {
+    const f = makeImportCsv({ rows: 450, tag: 'continue' });
+    const d = await upload('continue.csv', f.csv);
+    await stack.db.sql`update imports set status = 'running', mapping = ${stack.db.sql.json(mapping)}, dedupe = 'skip', list_name = 'continue', started_at = now() where id = ${d.id}`;
+    // Two rows a batch: 225 batches, so the workflow continues as new once on the way.
+    const handle = await stack.client.workflow.start(importWorkflow, { workflowId: importWorkflowId(d.id), taskQueue: stack.taskQueue, args: [{ importId: d.id, rowsPerSecond: 100_000, batchRows: 2 }] });
+    const done = await finished(d.id, 120_000);
+    expect(done.progress).toMatchObject({ rowsDone: 450, created: f.unique, skipped: f.duplicates, failed: f.badRows.length });
+    expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+  }, 150_000);
 
   it('refuses what it cannot read, naming the file; a broken quote is a bad row, not a crash', async () => {
     const { payload, headers } = multipartFile('book.xlsx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0x00, 0x01, 0, 0]));
