@@ -6,7 +6,7 @@ import { createUser, type TestUser } from '../helpers/auth';
 import { createTestStack, type TestStack } from '../helpers/stack';
 import { type BrowserSession, openBrowserSession, shot, signIn } from './helpers/browser';
 
-// Ops in the browser: the default scoring rule set (20 rules) as short collapsed cards, then as a decision table where
+// Ops in the browser: the default scoring rule set (25 rules) as short collapsed cards, then as a decision table where
 // a cell and the points are edited; publishing shows the backtest (leads whose grade would change) before confirming;
 // the versions tab shows the diff v1 → v2 rule by rule, and a rollback publishes v1's rules again as v3 with a note.
 
@@ -44,15 +44,15 @@ afterAll(async () => {
 const tabButton = (name: RegExp) => page.getByRole('button', { name });
 
 describe('rule sets in the browser', () => {
-  it('opens the 20-rule scoring set as collapsed cards that fit a short page, and finds a rule by search', async () => {
+  it('opens the 25-rule scoring set as collapsed cards that fit a short page, and finds a rule by search', async () => {
     await page.goto(`${baseUrl}/rules/scoring-default`);
     await signIn(page, ops.email, password);
-    await page.getByTestId('rule-19').waitFor();
-    expect(await page.locator('[data-testid^="rule-"][data-collapsed]').count()).toBe(20);
-    // The 20 collapsed cards take about a screen (the page scrolls inside the shell: measure the list itself).
+    await page.getByTestId('rule-24').waitFor();
+    expect(await page.locator('[data-testid^="rule-"][data-collapsed]').count()).toBe(25);
+    // The 25 collapsed cards take little more than a screen (the page scrolls inside the shell: measure the list itself).
     const top = (await page.getByTestId('rule-0').boundingBox())!.y;
-    const last = (await page.getByTestId('rule-19').boundingBox())!;
-    expect(last.y + last.height - top).toBeLessThan(1400);
+    const last = (await page.getByTestId('rule-24').boundingBox())!;
+    expect(last.y + last.height - top).toBeLessThan(1750);
     await shot(page, '47-01-collapsed-cards');
     await page.getByLabel('search rules').fill('company');
     expect(await page.locator('[data-testid^="rule-"][data-collapsed]').count()).toBe(3);
@@ -66,7 +66,7 @@ describe('rule sets in the browser', () => {
     await tabButton(/^Decision table$/).click();
     const table = page.getByTestId('decision-table');
     await table.waitFor();
-    expect(await table.locator('tbody tr').count()).toBe(20);
+    expect(await table.locator('tbody tr').count()).toBe(25);
     // Operators are named in words.
     expect(await page.getByTestId('cell-4-companySize').locator('select').inputValue()).toBe('greaterThanInclusive');
     expect(await page.getByTestId('cell-4-companySize').locator('select option:checked').textContent()).toBe('is at least');
