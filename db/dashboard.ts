@@ -50,20 +50,8 @@ export function scopedLeads(sql: Sql, f: DashboardFilters) {
     ${f.rep ? sql`and l.owner_id = ${f.rep}` : sql``}`;
 }
 
-/** Company size as the segment time-to-close estimates compare. */
-const segmentOf = (sql: Sql) => sql`(case when l.company_size is null then 'unknown' when l.company_size < 50 then 'small'
-  when l.company_size < 1000 then 'mid' else 'large' end)`;
-
-/**
- * Each stay of a lead in a stage, from its timeline: a staged event whose stage differs from the one before it
- * enters a stage; the next entry leaves it. `leads` limits the leads read (a fragment over alias `l`).
- */
-const stints = (sql: Sql, leadsWhere: Fragment) => sql`
-  select x.lead_id, x.stage, x.at as entered_at, lead(x.at) over (partition by x.lead_id order by x.at, x.id) as left_at
-    from (select e.lead_id, e.stage, e.at, e.id, lag(e.stage) over (partition by e.lead_id order by e.at, e.id) as prev
-            from lead_events e join leads l on l.id = e.lead_id
-           where e.stage is not null and ${leadsWhere}) x
-   where x.prev is distinct from x.stage`;
+/** Company size as the segment time-to-close estimates compare (lead_segment, migration 00028: the bands stage_stays keeps). */
+const segmentOf = (sql: Sql) => sql`lead_segment(l.company_size)`;
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Funnel
@@ -268,17 +256,18 @@ export async function weightedForecast(sql: Sql, f: DashboardFilters): Promise<D
 
 const openIn = (sql: Sql, f: DashboardFilters) => sql`l.status in ${sql(OPEN)} and ${scopedLeads(sql, f)}`;
 /**
- * What "usual" means: the leads of the open deals' teams closed within the last HISTORY_DAYS (or still open), so the
- * timeline read stays bounded on a long history and the yardstick follows how the team works now.
+ * What "usual" means: the stays (table stage_stays, migration 00028: each stay of a lead in a stage, kept from the
+ * timeline by triggers) of the open deals' teams' leads closed within the last HISTORY_DAYS (or still open), so the
+ * yardstick follows how the team works now.
  */
-const historyOf = (sql: Sql, f: DashboardFilters) => sql`l.team_id in (select distinct l.team_id from leads l where ${openIn(sql, f)})
-  and (l.closed_at is null or l.closed_at >= ${new Date(f.now.getTime() - HISTORY_DAYS * DAY_SECONDS * 1000)})`;
+const historyOf = (sql: Sql, f: DashboardFilters) => sql`s.team_id in (select distinct l.team_id from leads l where ${openIn(sql, f)})
+  and (s.closed_at is null or s.closed_at >= ${new Date(f.now.getTime() - HISTORY_DAYS * DAY_SECONDS * 1000)})`;
 
 const stalledQuery = (sql: Sql, f: DashboardFilters) => sql`
   with p as (
-    select l.team_id, s.stage, percentile_cont(0.75) within group (order by extract(epoch from s.left_at - s.entered_at) / ${DAY_SECONDS})::float8 as p75, count(*)::int as n
-      from (${stints(sql, historyOf(sql, f))}) s join leads l on l.id = s.lead_id
-     where s.left_at is not null group by l.team_id, s.stage
+    select s.team_id, s.stage, percentile_cont(0.75) within group (order by extract(epoch from s.left_at - s.entered_at) / ${DAY_SECONDS})::float8 as p75, count(*)::int as n
+      from stage_stays s
+     where s.left_at is not null and ${historyOf(sql, f)} group by s.team_id, s.stage
   )
   select l.id, l.name, l.company, u.name as owner_name, l.stage, l.status, l.stage_entered_at,
          (extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS})::float8 as days, p.p75, p.n
@@ -303,9 +292,9 @@ export async function stalledDeals(sql: Sql, f: DashboardFilters): Promise<Dashb
 export async function timeToClose(sql: Sql, f: DashboardFilters): Promise<Dashboard['timeToClose']> {
   const rows = await sql<{ id: string; name: string; owner_name: string | null; stage: string; segment: string; days: number; seg_days: number | null; seg_n: number | null; team_days: number | null; team_n: number | null; total: number }[]>`
     with closed as (
-      select l.team_id, s.stage, ${segmentOf(sql)} as segment, extract(epoch from l.closed_at - s.entered_at) / ${DAY_SECONDS} as days
-        from (${stints(sql, sql`${historyOf(sql, f)} and l.status in ('won', 'lost') and l.closed_at is not null`)}) s join leads l on l.id = s.lead_id
-       where s.stage not in ('won', 'lost', 'disqualified')
+      select s.team_id, s.stage, s.segment, extract(epoch from s.closed_at - s.entered_at) / ${DAY_SECONDS} as days
+        from stage_stays s
+       where s.status in ('won', 'lost') and s.closed_at is not null and ${historyOf(sql, f)} and s.stage not in ('won', 'lost', 'disqualified')
     ), seg as (
       select team_id, stage, segment, percentile_cont(0.5) within group (order by days)::float8 as days, count(*)::int as n from closed group by 1, 2, 3
     ), team as (

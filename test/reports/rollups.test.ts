@@ -10,14 +10,14 @@ import { ensureConstants } from '../../db/seed';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 // The report rollups are kept by triggers in the writing transaction: a write shows in the next report at once, and
-// after any sequence of writes the rollups equal a recount from the records (report_rollups_rebuild).
+// after any sequence of writes the rollups (and the stage stays) equal a recount from the records (report_rollups_rebuild).
 
 const DAY = 86_400_000;
 const now = new Date();
 const ops: AuthUser = { id: 'ops-olga', email: 'olga@example.test', name: 'Olga', role: 'ops', teamId: null };
 const reps = ['rep-anna', 'rep-ben', 'rep-carla'];
 const teamOf: Record<string, string> = { 'rep-anna': 'team-a', 'rep-ben': 'team-a', 'rep-carla': 'team-b' };
-const rollupTables = ['report_lead_state', 'rollup_leads', 'rollup_closed', 'rollup_stages', 'rollup_visits', 'rollup_offers', 'rollup_offers_sent', 'rollup_unconfirmed', 'rollup_orders', 'report_accounts'];
+const rollupTables = ['report_lead_state', 'rollup_leads', 'rollup_closed', 'rollup_stages', 'rollup_visits', 'rollup_offers', 'rollup_offers_sent', 'rollup_unconfirmed', 'rollup_orders', 'report_accounts', 'stage_stays'];
 
 const cell = (r: ReportResult, table: string, row: string, col: string) =>
   r.tables.find((t) => t.id === table)?.rows.find((x) => x.key === row)?.cells[col]?.value ?? 0;
@@ -154,6 +154,16 @@ describe('report rollups', () => {
         await sql`insert into lead_events (lead_id, type, stage, at) values (${r.pick(leads)}, 'stage_changed', ${r.pick(['qualification', 'offer', 'nurturing'])}, ${t(r.int(0, 100))})`;
       },
       async () => {
+        await sql`update leads set company_size = ${r.pick([null, 10, 200, 5000])} where id = ${r.pick(leads)}`;
+      },
+      async () => {
+        // A stage event moved in time or removed: the stays around it change.
+        const [e] = await sql<{ id: string }[]>`select id from lead_events where stage is not null order by id limit 1 offset ${r.int(0, 20)}`;
+        if (!e) return;
+        if (r.next() < 0.5) await sql`update lead_events set at = ${t(r.int(0, 100))} where id = ${e.id}`;
+        else await sql`delete from lead_events where id = ${e.id}`;
+      },
+      async () => {
         await sql`update accounts set importance = ${r.pick(['A', 'B', 'C'])}, owner_id = ${r.pick([...reps, null])} where id = ${r.pick(['acc-1', 'acc-2', 'acc-3'])}`;
       },
       async () => {
@@ -171,6 +181,7 @@ describe('report rollups', () => {
         const recount = await snapshot();
         for (const table of rollupTables) expect(kept[table], `${table} after ${step} writes`).toEqual(recount[table]);
         expect(kept.rollup_visits!.length).toBeGreaterThan(0);
+        expect(kept.stage_stays!.length).toBeGreaterThan(0);
       }
     }
   });
