@@ -11,8 +11,9 @@ type Fragment = PendingQuery<Row[]>;
 
 // The manager dashboard's figures. The funnel, loss reasons, sales cycle, velocity and win rates read the report
 // rollups (migration 00021: day and month counts kept current by triggers in the writing transaction, carrying the
-// lead's owner and team so the scope applies to them as to leads); the rest are aggregate queries over the records
-// and the per-lead report state (group by, percentiles in SQL). Nothing loads a lead per row into JS. Each function takes the
+// lead's owner and team so the scope applies to them as to leads); stalled deals and time to close read the stored
+// stage stays (migration 00028); the rest are aggregate queries over the records and the per-lead report state
+// (group by, percentiles in SQL). Nothing loads a lead per row into JS. Each function takes the
 // same filters; `dashboardItems` lists the leads behind one drill key with the same predicates.
 
 /** The period [start, end), the previous period of the same length, the viewer (scope) and the team and rep filters. */
@@ -292,13 +293,16 @@ export async function stalledDeals(sql: Sql, f: DashboardFilters): Promise<Dashb
 export async function timeToClose(sql: Sql, f: DashboardFilters): Promise<Dashboard['timeToClose']> {
   const rows = await sql<{ id: string; name: string; owner_name: string | null; stage: string; segment: string; days: number; seg_days: number | null; seg_n: number | null; team_days: number | null; team_n: number | null; total: number }[]>`
     with closed as (
-      select s.team_id, s.stage, s.segment, extract(epoch from s.closed_at - s.entered_at) / ${DAY_SECONDS} as days
+      -- One pass over the stays: the median per segment and, in the same sort, per team (grouping sets).
+      select s.team_id, s.stage, s.segment, grouping(s.segment) as whole,
+             percentile_cont(0.5) within group (order by extract(epoch from s.closed_at - s.entered_at) / ${DAY_SECONDS})::float8 as days, count(*)::int as n
         from stage_stays s
        where s.status in ('won', 'lost') and s.closed_at is not null and ${historyOf(sql, f)} and s.stage not in ('won', 'lost', 'disqualified')
+       group by grouping sets ((s.team_id, s.stage, s.segment), (s.team_id, s.stage))
     ), seg as (
-      select team_id, stage, segment, percentile_cont(0.5) within group (order by days)::float8 as days, count(*)::int as n from closed group by 1, 2, 3
+      select team_id, stage, segment, days, n from closed where whole = 0
     ), team as (
-      select team_id, stage, percentile_cont(0.5) within group (order by days)::float8 as days, count(*)::int as n from closed group by 1, 2
+      select team_id, stage, days, n from closed where whole = 1
     )
     select l.id, l.name, u.name as owner_name, l.stage, ${segmentOf(sql)} as segment,
            (extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS})::float8 as days,
