@@ -28,6 +28,17 @@ const db = proxyLocalActivities<Activities>({
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['InvalidInput'] },
 });
 
+/**
+ * The re-score (patch `behaviour-rescoring`) is best effort: a retry beyond a second waits on a timer instead of inside
+ * the workflow task, and after five attempts the lead keeps its score until the next reason. Held inside one workflow
+ * task, a re-score failing on a database fault kept rep actions and operator updates waiting past their deadline.
+ */
+const rescoreActs = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  localRetryThreshold: '1 second',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidInput'] },
+});
+
 const HOUR = 3_600_000;
 /** A burst of behavioural events within this window re-scores the lead once. */
 const RESCORE_BURST_MS = 2000;
@@ -309,7 +320,7 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
       try {
         s.rescores = (s.rescores ?? 0) + 1;
         const before = s.grade;
-        const r = await db.rescoreLead({
+        const r = await rescoreActs.rescoreLead({
           leadId, ruleSetId: scoreNode.config.ruleSetId, key: `${leadId}:rescore:${s.rescores}`, previous: { score: s.score, grade: s.grade }, reasons,
         });
         s.score = r.score;
@@ -317,8 +328,10 @@ async function runLead(input: LeadWorkflowInput, seen: RunState): Promise<LeadOu
         // The lead's own behaviour raised the grade (not a rep's visit): a nurtured lead goes back to its rep.
         if (gradeRank(r.grade) > gradeRank(before) && reasons.some((x) => x.kind === 'behaviour')) s.gradeRaises = (s.gradeRaises ?? 0) + 1;
       } catch (err) {
-        // A re-score refused for good (a rule set gone) is on the timeline; the lead goes on with its score.
-        if (!(err instanceof ActivityFailure)) throw err;
+        // A re-score that failed for good (a rule set gone, a database fault through every attempt) leaves the lead
+        // with its score until the next reason; it must never fail the workflow task, or the lead would be wedged.
+        // (A failed local activity may surface as its ApplicationFailure, not wrapped in an ActivityFailure.)
+        if (isCancellation(err) || !(err instanceof TemporalFailure)) throw err;
       } finally {
         rescoring = false;
       }
