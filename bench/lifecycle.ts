@@ -1,8 +1,9 @@
 // bench/lifecycle: leads captured through the API on the embedded stack (dev server + PGlite), side by side with bare
 // workflow starts on the same server in the same run; prints the goals of the throughput issue and where a lead's
 // time and work go (workflow tasks, local activities and activities from the history, SQL statements, mails, the
-// capture dispatcher).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// capture dispatcher), and for every goal missed what bounded it in the same run (PGlite busy fraction and
+// statements/s, the API's waits for a PGlite turn, CPU per process: API, worker, PGlite, Temporal).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { smokeWorkflow } from '../engine/smoke/workflow';
@@ -13,6 +14,7 @@ import { connectClient } from '../runtime/temporal-connect';
 import { countStatements } from './lib/sql-count';
 import { printTable } from './lib/table';
 import { historyBreakdown, pct, pool } from './lib/lead-load';
+import { acceptReason, cpuFigure, goalMet, startWindow, throughputReason } from './lib/bounds';
 
 /** Burst size: a campaign or a list import. */
 const N = Number(process.env.BENCH_LEADS ?? 400);
@@ -27,8 +29,24 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'leadflow-bench-'));
   const port = await freePort();
   const dbUrl = process.env.BENCH_DATABASE_URL ?? '';
-  const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: '', DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: '0', LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: 'bench', PUBLIC_RATE_LIMIT: '1000000' });
-  const system = await startSystem(config, { temporal: true, worker: true, api: true, demo: true }, () => undefined);
+  // In process.env too: the worker process reads its configuration (task queue, log level) from it.
+  Object.assign(process.env, { DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: '', DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: '0', LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: 'bench', PUBLIC_RATE_LIMIT: '1000000' });
+  const config = loadConfig(process.env);
+  // As under npm start: on the embedded stack the worker runs in a process of its own (its statements are counted by
+  // the PGlite server); against a Postgres server in this one, so the statement counter sees them.
+  const system = await startSystem(config, { temporal: true, worker: dbUrl ? true : 'process', api: true, demo: true }, () => undefined);
+  const temporalPid = (() => {
+    try {
+      return (JSON.parse(readFileSync(join(dataDir, 'temporal.pid'), 'utf8')) as { pid?: number }).pid;
+    } catch {
+      return undefined;
+    }
+  })();
+  const procs = [
+    { name: 'API', pid: process.pid }, ...(system.workerProcess ? [{ name: 'worker', pid: system.workerProcess.pid }] : []),
+    ...(system.db.embeddedServer ? [{ name: 'PGlite', pid: system.db.embeddedServer.pid }] : []), { name: 'Temporal', pid: temporalPid },
+  ];
+  const pgliteStats = system.db.embeddedServer ? () => system.db.embeddedServer!.stats() : undefined;
   const base = `http://127.0.0.1:${port}`;
   const sql = system.db.sql;
   const post = (body: Record<string, unknown>, i: number) => fetch(`${base}/api/leads/web-form`, {
@@ -57,6 +75,7 @@ async function main() {
     // Open loop: leads arrive at RATE per second whatever the answers take (a closed loop of 32 clients would
     // measure queueing in front of the server rather than the time to accept one lead).
     const openAccept: number[] = [];
+    const openWindow = await startWindow(procs, pgliteStats);
     const openStarted = performance.now();
     await Promise.all(Array.from({ length: OPEN_N }, async (_, i) => {
       await new Promise((r) => setTimeout(r, (i * 1000) / RATE));
@@ -66,11 +85,13 @@ async function main() {
     }));
     const openSeconds = (performance.now() - openStarted) / 1000;
     const open = await waitForAssigned('open%@bench-open-%', OPEN_N);
+    const openMeasure = await openWindow.end();
 
     // Let the open-loop leads finish their first steps before the burst.
     await new Promise((r) => setTimeout(r, 3000));
 
     counter.reset();
+    const burstWindow = await startWindow(procs, pgliteStats);
     const accept: number[] = [];
     const startedAt = Date.now();
     const started = performance.now();
@@ -86,11 +107,13 @@ async function main() {
 
     // capture -> assigned: from the API's capture time (the lead's created_at) to its "assigned" event.
     const burst = await waitForAssigned('lead%@bench-%', accepted);
+    const burstMeasure = await burstWindow.end();
     const burstSeconds = (Math.max(burst.lastAt, startedAt) - startedAt) / 1000;
     // A lead's statements: the API's accept, the dispatcher, the worker's activities, until the lead waits for its rep
     // (the last "assigned" event); the scoring, routing and stage steps run right before it.
     await new Promise((r) => setTimeout(r, 1000));
-    const statements = counter.total;
+    // On PGlite every statement of API, dispatcher and worker passes its server: counted there (the burst window).
+    const statements = burstMeasure.pglite?.statements ?? counter.total;
     const topStatements = counter.top(25);
 
     const [dispatch] = await sql<{ p50: number; p99: number; run50: number }[]>`
@@ -137,9 +160,23 @@ async function main() {
       { measure: 'per lead: dispatcher lag p99 (ms)', value: Math.round(Number(dispatch!.p99)), goal: '' },
       { measure: 'per lead: workflow started -> assigned p50 (ms)', value: Math.round(Number(dispatch!.run50)), goal: '' },
     ];
+    const perLead = statements / accepted;
+    const reasons: Record<string, string> = {
+      ratio: throughputReason(burstMeasure, perLead),
+      burstAssigned: throughputReason(burstMeasure, perLead),
+      openAccept: acceptReason(openMeasure, pct(openAccept, 50), OPEN_N),
+      openAssigned: throughputReason(openMeasure, perLead),
+    };
+    const keyOf: Record<string, string> = {
+      'ratio end-to-end leads/s : starts/s': 'ratio', 'burst: capture->assigned p99 (ms)': 'burstAssigned',
+      'open loop: accept p99 (ms)': 'openAccept', 'open loop: capture->assigned p99 (ms)': 'openAssigned',
+    };
+    const table = rows.map((r) => ({ ...r, 'bounded by (when missed)': r.goal && !goalMet(r.value, r.goal) ? reasons[keyOf[r.measure] ?? ''] ?? '' : '' }));
     const load = loadavg().map((x) => x.toFixed(2)).join(' ');
     console.log(`\nbench/lifecycle: burst ${N} leads (concurrency ${CONCURRENCY}), open loop ${OPEN_N} at ${RATE}/s, embedded Temporal dev server + ${dbUrl ? 'Postgres server' : 'PGlite'}; load average ${load}\n`);
-    printTable(rows);
+    printTable(table);
+    console.log(`\nburst window: ${cpuFigure(burstMeasure)}${burstMeasure.pglite ? `; PGlite busy ${burstMeasure.pglite.busyPercent} % at ${burstMeasure.pglite.statementsPerSec} statements/s, API turn wait ${burstMeasure.pglite.apiWaitMs.toFixed(1)} ms, worker turn wait ${burstMeasure.pglite.batchWaitMs.toFixed(1)} ms` : ''}`);
+    console.log(`open-loop window: ${cpuFigure(openMeasure)}${openMeasure.pglite ? `; PGlite busy ${openMeasure.pglite.busyPercent} % at ${openMeasure.pglite.statementsPerSec} statements/s, API turn wait ${openMeasure.pglite.apiWaitMs.toFixed(1)} ms, worker turn wait ${openMeasure.pglite.batchWaitMs.toFixed(1)} ms` : ''}`);
     if (PROFILE) {
       console.log(`\nmost frequent statements of the burst (${statements} in all, ${accepted} leads):`);
       printTable(topStatements.map((s) => ({ 'per lead': Number((s.n / accepted).toFixed(2)), statement: s.statement })));
@@ -147,7 +184,7 @@ async function main() {
     }
     mkdirSync(join('bench', 'results'), { recursive: true });
     writeFileSync(join('bench', 'results', dbUrl ? 'lifecycle-postgres.json' : 'lifecycle.json'), JSON.stringify({
-      n: N, concurrency: CONCURRENCY, openLoop: { n: OPEN_N, rate: RATE }, database: dbUrl ? 'postgres' : 'pglite', at: new Date().toISOString(), loadAverage: loadavg(), rows,
+      n: N, concurrency: CONCURRENCY, openLoop: { n: OPEN_N, rate: RATE }, database: dbUrl ? 'postgres' : 'pglite', at: new Date().toISOString(), loadAverage: loadavg(), rows: table, windows: { burst: burstMeasure, openLoop: openMeasure },
       topStatements: topStatements.map((s) => ({ perLead: s.n / accepted, statement: s.statement })), exampleHistory: history.example,
     }, null, 2));
   } finally {

@@ -2,7 +2,7 @@
 // with 2 API processes behind the same database and 1, 2, then 3 worker processes; CPU seconds per process, so
 // a missed goal names what bounds it. Uses a fresh database it creates and drops (BENCH_PG_URL names the server).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -12,6 +12,7 @@ import { ensureDefaultPipeline } from '../db/pipelines';
 import { ensureDefaultRuleSets } from '../db/rule-sets';
 import { ensureConstants, loadDemoData } from '../db/seed';
 import { freePort, startTemporalDevServer } from '../runtime/temporal-dev-server';
+import { cpuSeconds } from './lib/bounds';
 import { pct, pool } from './lib/lead-load';
 import { printTable } from './lib/table';
 
@@ -20,17 +21,6 @@ const LEADS = Number(process.env.BENCH_SCALE_LEADS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const WORKERS = (process.env.BENCH_WORKERS ?? '1,2,3').split(',').map(Number);
 const TASK_QUEUE = 'scale-out';
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 when unreadable. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
-  } catch {
-    return 0;
-  }
-}
 
 interface Part { name: string; child: ChildProcess }
 
@@ -122,9 +112,11 @@ async function main() {
     const two = Number(rows.find((r) => r.workers === 2)?.['leads/s'] ?? 0);
     console.log(`\nbench/scale-out: ${LEADS} leads per round through 2 API processes (concurrency ${CONCURRENCY}), Postgres server, one Temporal dev server; ${cpus().length} cores\n`);
     printTable(rows);
-    console.log(`\n2 workers : 1 worker = ${(two / one).toFixed(2)} (goal >= 1.6); CPU% is of one core (200% = both cores of a 2-core machine)`);
+    const ratio = two / one;
+    const bound = scaleReason(rows.find((r) => r.workers === 2) ?? rows[0], cpus().length);
+    console.log(`\n2 workers : 1 worker = ${ratio.toFixed(2)} (goal >= 1.6)${ratio >= 1.6 ? '' : `; bounded by: ${bound}`}; CPU% is of one core (200% = both cores of a 2-core machine)`);
     mkdirSync(join('bench', 'results'), { recursive: true });
-    writeFileSync(join('bench', 'results', 'scale-out.json'), JSON.stringify({ leads: LEADS, concurrency: CONCURRENCY, cores: cpus().length, at: new Date().toISOString(), rows, ratio2to1: two / one }, null, 2));
+    writeFileSync(join('bench', 'results', 'scale-out.json'), JSON.stringify({ leads: LEADS, concurrency: CONCURRENCY, cores: cpus().length, at: new Date().toISOString(), rows, ratio2to1: ratio, boundedBy: ratio >= 1.6 ? undefined : bound }, null, 2));
   } finally {
     for (const p of parts.reverse()) await stopPart(p).catch(() => undefined);
     await temporalStop?.().catch(() => undefined);
@@ -154,6 +146,17 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/** What bounds a round: the cores all processes together use against the cores there are, and the largest user. */
+function scaleReason(row: Record<string, string | number> | undefined, cores: number): string {
+  if (!row) return 'no round measured';
+  const shares = Object.entries(row).filter(([k]) => k.startsWith('CPU% ')).map(([k, v]) => ({ name: k.slice(5), percent: Number(v) }));
+  const total = shares.reduce((t, s) => t + s.percent, 0);
+  const list = shares.sort((a, b) => b.percent - a.percent).map((s) => `${s.name} ${s.percent} %`).join(', ');
+  const figure = `CPU ${total} % of ${cores * 100} % (${list}); load ${row['load avg']} on ${cores} cores`;
+  if (total >= 0.8 * cores * 100) return `CPU saturated: ${figure} (more worker processes only share the same cores)`;
+  return `no CPU saturation: ${figure} (workers wait on Temporal or Postgres round trips)`;
 }
 
 main().then(() => process.exit(0), (err) => {

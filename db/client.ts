@@ -61,13 +61,14 @@ export function probeFor(sql: Sql): { sql: Sql; close(): Promise<void> } {
  * instead of holding them.
  * @example const sql = createSql(process.env.DATABASE_URL!, { max: 10 });
  */
-export function createSql(url: string, opts: { max?: number; timeouts?: Partial<DbTimeouts> } = {}): Sql {
+export function createSql(url: string, opts: { max?: number; timeouts?: Partial<DbTimeouts>; applicationName?: string } = {}): Sql {
   const timeouts = { ...dbTimeoutsFromEnv(), ...opts.timeouts };
   const sql = postgres(url, {
     max: opts.max ?? 10,
     connect_timeout: timeouts.connectTimeoutMs / 1000,
     idle_timeout: 30,
-    connection: { statement_timeout: timeouts.statementTimeoutMs },
+    // application_name: embedded PGlite gives the API's connection (INTERACTIVE_APPLICATION_NAME) turns first.
+    connection: { statement_timeout: timeouts.statementTimeoutMs, ...(opts.applicationName ? { application_name: opts.applicationName } : {}) },
     onnotice: () => undefined,
     // int8 (ids, counts, pointers) comes back as a JS number, not a string or BigInt (which JSON cannot carry);
     // our values stay far below 2^53.

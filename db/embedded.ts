@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { SharedPGliteServer } from './pglite-shared-server';
+import { SharedPGliteServer, type SharedServerStats } from './pglite-shared-server';
 import { reclaimStaleServer, removeProcessRecord, writeProcessRecord } from '../runtime/process-record';
 
 export interface EmbeddedPostgres {
@@ -11,6 +11,8 @@ export interface EmbeddedPostgres {
   url: string;
   /** The PGlite process when it runs in one of its own (startEmbeddedPostgresProcess). */
   pid?: number;
+  /** The server's turn-taking counters (busy time, statements, waits for a turn); undefined when it does not answer. */
+  stats(): Promise<SharedServerStats | undefined>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startEmbeddedPostgres(opts: { dir?: string; port?: number 
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stats: () => Promise.resolve(server.stats()),
     async stop() {
       await server.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
@@ -84,6 +87,21 @@ export async function startEmbeddedPostgresProcess(opts: { dir?: string } = {}):
   return {
     url,
     pid: child.pid,
+    // Asked over the IPC channel: the child answers { stats } (db/pglite-process.ts).
+    stats: () => new Promise<SharedServerStats | undefined>((resolve) => {
+      if (!child.connected) return resolve(undefined);
+      const timer = setTimeout(() => done(undefined), 2000);
+      const onMessage = (m: { stats?: SharedServerStats }) => {
+        if (m.stats) done(m.stats);
+      };
+      const done = (stats: SharedServerStats | undefined) => {
+        clearTimeout(timer);
+        child.removeListener('message', onMessage);
+        resolve(stats);
+      };
+      child.on('message', onMessage);
+      child.send({ stats: true });
+    }),
     stop: () => new Promise<void>((resolve) => {
       process.removeListener('exit', kill);
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -21,6 +21,10 @@ process.on('SIGTERM', () => void stop());
 // However the parent ends (SIGKILL included), the kernel closes the IPC channel: we stop with it, so no orphan
 // holds the data folder. A new parent pid (we were re-parented) is the fallback signal.
 process.on('disconnect', () => void stop());
+// The parent (e.g. bench/lifecycle) asks for the turn-taking counters: busy time, statements, waits for a turn.
+process.on('message', (m: { stats?: boolean }) => {
+  if (m?.stats) void pg.stats().then((stats) => process.send?.({ stats }));
+});
 setInterval(() => {
   if (process.ppid !== parent) void stop();
 }, 500).unref();

@@ -6,6 +6,7 @@ import { serveMetrics } from '../api/metrics';
 import { documentStoreFromEnv } from '../db/documents';
 import { migrate } from '../db/migrate';
 import { openDatabase, type Database } from '../db/open';
+import { INTERACTIVE_APPLICATION_NAME } from '../db/pglite-shared-server';
 import { ensureDefaultPipeline } from '../db/pipelines';
 import { ensureDefaultRuleSets } from '../db/rule-sets';
 import { loadDemoHistory } from '../db/demo-history';
@@ -86,7 +87,8 @@ export async function startSystem(config: Config, parts: SystemParts, log: (m: s
     if (devServer) await prepareDevServerPorts(devServer, log);
 
     if (!config.DATABASE_URL) log('starting embedded Postgres (PGlite) …');
-    const db = await openDatabase(config);
+    // The API's connection is the interactive one: on embedded PGlite its short requests go ahead of worker batches.
+    const db = await openDatabase(config, { applicationName: parts.api ? INTERACTIVE_APPLICATION_NAME : undefined });
     teardown.add('database', () => db.close());
     const applied = await migrate(db.sql, { singleConnection: db.embedded });
     if (applied.length) log(`applied migrations: ${applied.join(', ')}`);

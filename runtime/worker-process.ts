@@ -54,7 +54,7 @@ try {
   const metrics = new WorkerMetrics({ sdkMetricsUrl: `http://127.0.0.1:${sdkPort}/metrics` });
 
   // Embedded PGlite has one session that its clients take turns on: one connection is all this process gets.
-  const sql = createSql(databaseUrl, { max: embedded ? 1 : 10 });
+  const sql = createSql(databaseUrl, { max: embedded ? 1 : 10, applicationName: 'leadflow-worker' });
   teardown.add('database', () => sql.end({ timeout: 5 }));
   await assertDatabaseReachable(sql, databaseUrl);
 
