@@ -76,74 +76,14 @@ drop trigger if exists stage_stays_leads on leads;
 create trigger stage_stays_leads after insert or delete or update of id, team_id, owner_id, company_size, status, closed_at on leads
   for each row execute function stage_stays_leads_trg();
 
--- The rebuild (00021) also refills the stays.
-create or replace function report_rollups_rebuild() returns void language plpgsql as $$
+-- The rebuild also refills the stays: 00021's recount keeps its body under another name, and the rebuild every
+-- caller uses runs it and then the stays.
+alter function report_rollups_rebuild() rename to report_rollups_recount;
+create function report_rollups_rebuild() returns void language plpgsql as $$
 begin
-  lock table report_lead_state in exclusive mode;
-  truncate report_lead_state, rollup_leads, rollup_closed, rollup_stages, rollup_visits, rollup_offers, rollup_offers_sent, rollup_unconfirmed, rollup_orders, report_accounts, stage_stays;
-  -- The same state as report_lead_state_of, computed in bulk (hash aggregates instead of one probe per lead); the
-  -- rollup tests check that the two agree.
-  insert into report_lead_state
-  select l.id, l.owner_id, l.team_id, l.source, l.pipeline_id, l.status, l.stage, l.account_id, coalesce(a.importance, 'none'),
-         l.created_at, l.closed_at, l.lost_reason, l.last_visit_at,
-         coalesce(o.offered, false), o.last_offer_at, o.first_offer_at, o.first_offer_sent_at,
-         r.lead_id is not null, r.total, st.stages, lo.status, lo.total, lo.since
-    from leads l
-    left join accounts a on a.id = l.account_id
-    left join (select x.lead_id, bool_or(x.status <> 'draft') as offered, max(x.created_at) filter (where x.status <> 'draft') as last_offer_at,
-                      min(x.created_at) as first_offer_at, min(coalesce(x.sent_at, x.created_at)) as first_offer_sent_at
-                 from offers x group by x.lead_id) o on o.lead_id = l.id
-    left join orders r on r.lead_id = l.id
-    left join (select distinct on (x.lead_id) x.lead_id, x.status, x.total, coalesce(x.sent_at, x.created_at) as since
-                 from offers x order by x.lead_id, x.version desc) lo on lo.lead_id = l.id
-    join (select y.lead_id, array_agg(distinct y.stage order by y.stage) as stages
-            from (select l2.id as lead_id, l2.stage from leads l2 union all select e.lead_id, e.stage from lead_events e where e.stage is not null) y
-           group by y.lead_id) st on st.lead_id = l.id;
-  insert into rollup_leads (grain, bucket, owner_id, team_id, source, pipeline_id, status, visited, offered, ordered, n)
-  select g.grain, g.bucket, s.owner_id, s.team_id, s.source, s.pipeline_id, s.status, s.last_visit_at is not null, s.offered, s.ordered, count(*)
-    from report_lead_state s, lateral (values ('d', report_day(s.created_at)), ('m', report_month(report_day(s.created_at)))) g(grain, bucket)
-   group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
-  insert into rollup_stages (grain, bucket, owner_id, team_id, pipeline_id, stage, n)
-  select g.grain, g.bucket, s.owner_id, s.team_id, s.pipeline_id, st, count(*)
-    from report_lead_state s, unnest(s.stages) st, lateral (values ('d', report_day(s.created_at)), ('m', report_month(report_day(s.created_at)))) g(grain, bucket)
-   group by 1, 2, 3, 4, 5, 6;
-  insert into rollup_closed (grain, bucket, owner_id, team_id, source, status, lost_reason, n, cycle_secs, order_n, order_value)
-  select g.grain, g.bucket, s.owner_id, s.team_id, s.source, s.status, s.lost_reason, count(*), sum(extract(epoch from s.closed_at - s.created_at)::float8),
-         count(*) filter (where s.ordered), coalesce(sum(s.order_total) filter (where s.ordered), 0)
-    from report_lead_state s, lateral (values ('d', report_day(s.closed_at)), ('m', report_month(report_day(s.closed_at)))) g(grain, bucket)
-   where s.closed_at is not null and s.status in ('won', 'lost', 'disqualified')
-   group by 1, 2, 3, 4, 5, 6, 7;
-  insert into rollup_visits (grain, bucket, rep_id, owner_id, team_id, type, class, became_offer, n)
-  select g.grain, g.bucket, v.rep_id, s.owner_id, s.team_id, v.type, s.class, (v.offer_id is not null or coalesce(s.last_offer_at >= v.occurred_at, false)), count(*)
-    from visits v join report_lead_state s on s.lead_id = v.lead_id,
-         lateral (values ('d', report_day(v.occurred_at)), ('m', report_month(report_day(v.occurred_at)))) g(grain, bucket)
-   group by 1, 2, 3, 4, 5, 6, 7, 8;
-  insert into rollup_offers (grain, bucket, owner_id, team_id, status, rejection_reason, n, value)
-  select g.grain, g.bucket, s.owner_id, s.team_id, o.status, o.rejection_reason, count(*), sum(o.total)
-    from offers o join report_lead_state s on s.lead_id = o.lead_id,
-         lateral (values ('d', report_day(o.created_at)), ('m', report_month(report_day(o.created_at)))) g(grain, bucket)
-   group by 1, 2, 3, 4, 5, 6;
-  insert into rollup_offers_sent (grain, bucket, owner_id, team_id, n)
-  select g.grain, g.bucket, s.owner_id, s.team_id, count(*)
-    from offers o join report_lead_state s on s.lead_id = o.lead_id,
-         lateral (values ('d', report_day(o.sent_at)), ('m', report_month(report_day(o.sent_at)))) g(grain, bucket)
-   where o.sent_at is not null
-   group by 1, 2, 3, 4;
-  insert into rollup_unconfirmed (bucket, owner_id, team_id, n, value)
-  select report_day(o.sent_at), s.owner_id, s.team_id, count(*), sum(o.total)
-    from offers o join report_lead_state s on s.lead_id = o.lead_id
-   where o.sent_at is not null and o.status = 'sent' and o.confirmed_at is null
-   group by 1, 2, 3;
-  insert into rollup_orders (grain, bucket, owner_id, team_id, n, value)
-  select g.grain, g.bucket, s.owner_id, s.team_id, count(*), sum(r.total)
-    from orders r join report_lead_state s on s.lead_id = r.lead_id,
-         lateral (values ('d', report_day(r.created_at)), ('m', report_month(report_day(r.created_at)))) g(grain, bucket)
-   group by 1, 2, 3, 4;
-  insert into report_accounts (account_id, importance, owner_id, last_visit_at)
-  select a.id, a.importance, a.owner_id, v.last_visit_at
-    from accounts a left join (select s.account_id, max(s.last_visit_at) as last_visit_at from report_lead_state s where s.account_id is not null group by 1) v on v.account_id = a.id;
+  perform report_rollups_recount();
+  truncate stage_stays;
   perform stage_stays_fill();
-  analyze report_lead_state;
   analyze stage_stays;
 end $$;
 
