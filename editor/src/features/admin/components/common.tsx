@@ -26,23 +26,28 @@ export async function submitChecked<V extends Record<string, unknown>, B, R>(
   }
 }
 
-/** A secret (generated password, API key) shown once, with a copy button. */
-export function SecretOnce({ title, what, secret, onClose }: { title: string; what: string; secret: string | null; onClose(): void }) {
+/**
+ * A secret (generated password, API key, webhook signing secret) shown once, with a copy button. `notice` replaces the
+ * default warning (for a secret Leadflow keeps, e.g. to sign deliveries), `footnote` adds to the closing line.
+ */
+export function SecretOnce({ title, what, secret, onClose, notice, footnote, testId = 'secret-once' }: {
+  title: string; what: string; secret: string | null; onClose(): void; notice?: string; footnote?: string; testId?: string;
+}) {
   return (
     <Modal opened={secret !== null} onClose={onClose} title={title} size="lg" closeOnClickOutside={false}>
       <Stack>
         <Alert color="yellow" icon={<IconAlertTriangle size={18} />}>
-          This {what} is shown only now. Copy it and hand it over safely; Leadflow keeps only a hash and cannot show it again.
+          This {what} is shown only now. {notice ?? 'Copy it and hand it over safely; Leadflow keeps only a hash and cannot show it again.'}
         </Alert>
         <Group wrap="nowrap" gap="xs">
-          <Code block fz="md" style={{ flex: 1, wordBreak: 'break-all' }} data-testid="secret-once">{secret}</Code>
+          <Code block fz="md" style={{ flex: 1, wordBreak: 'break-all' }} data-testid={testId}>{secret}</Code>
           <CopyButton value={secret ?? ''}>
             {({ copied, copy }) => (
               <Button variant="light" onClick={copy} leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}>{copied ? 'Copied' : 'Copy'}</Button>
             )}
           </CopyButton>
         </Group>
-        <Text size="sm" c="dimmed">Closing this window hides it for good.</Text>
+        <Text size="sm" c="dimmed">Closing this window hides it for good{footnote ? `; ${footnote}` : ''}.</Text>
         <Group justify="flex-end"><Button onClick={onClose}>I have copied it</Button></Group>
       </Stack>
     </Modal>

@@ -11,7 +11,7 @@ import {
   useCreateWebhook, useDeleteWebhook, usePingWebhook, useResumeWebhook, useRotateSecret, useWebhooks, type WebhookBody, type WebhookSubscription,
 } from '../api/webhooks';
 import { DeliveryLog } from './DeliveryLog';
-import { SecretOnce } from './SecretOnce';
+import { SecretOnce } from '../../admin/components/common';
 
 type FormValues = { name: string; url: string; events: string[]; pauseAfterFailures: number | string; pauseAfterHours: number | string };
 
@@ -121,7 +121,10 @@ export function WebhooksPage() {
         </Table>
       )}
       {shown && <DeliveryLog subscription={shown} />}
-      <SecretOnce secret={secret} onClose={() => setSecret(null)} />
+      <SecretOnce
+        title="The signing secret" what="secret" secret={secret} onClose={() => setSecret(null)} testId="webhook-secret" footnote="rotate the secret to get a new one"
+        notice={'The receiver uses it to check X-Leadflow-Signature: HMAC-SHA256 (hex) over "timestamp.body", with the timestamp from X-Leadflow-Timestamp.'}
+      />
     </Stack>
   );
 }
