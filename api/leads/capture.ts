@@ -154,8 +154,11 @@ const keyReused = () => unprocessable('Idempotency-Key: this key was already use
   { path: 'headers.idempotency-key', message: 'was already used with a different body' },
 ]);
 
-/** The id a new lead gets: derived from its dedupe key, so it is stable for the person who created it. */
-const leadIdOf = (dedupeKey: string) => `lead-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20)}`;
+/**
+ * The id a new lead gets: derived from its dedupe key, so it is stable for the person who created it (the CSV import
+ * uses it too, so a person has one id whichever way they came).
+ */
+export const leadIdOf = (dedupeKey: string) => `lead-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20)}`;
 
 /**
  * Runs `fn` with a commit deadline (`acceptBy`, stored with the row and checked by the database at COMMIT) and

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { leadIdOf } from '../../api/leads/capture';
 import { chooseEntry } from '../../api/pipelines/entry';
 import type { Db, Sql } from '../../db/client';
 import type { DedupeChoice, ImportField, ImportStatus, RowProblem } from '../../engine/import/schemas';
@@ -17,9 +17,6 @@ interface ImportRow {
 
 type Outcome = 'created' | 'merged' | 'skipped';
 interface ValidRow { body: CaptureBody; phone?: { e164: string; legacy: string[]; country?: string }; row: number }
-
-/** The id a lead gets from its dedupe key: the same formula as a capture's, so a person has one id whichever way they came. */
-const leadIdOf = (dedupeKey: string) => `lead-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 20)}`;
 
 /** Tells Temporal the batch is alive (a worker that died is noticed within the heartbeat timeout); a no-op outside an activity. */
 function heartbeat(): void {
