@@ -97,9 +97,10 @@ export function createApprovalActivities(deps: ActivityDeps) {
     async remindApproval(a: { approvalId: string; level: number }): Promise<void> {
       const d = await describe(a.approvalId);
       if (d.status !== 'pending') return;
-      await recordEvent(sql, { key: `${a.approvalId}:l${a.level}:reminded`, leadId: d.lead_id, type: 'approval_reminded', context: { offerId: d.offer_id, approverId: d.approver_id, level: a.level } });
+      // The mail first: once the timeline says "reminded", the reminder is in the outbox (a retry repeats neither).
       await notify(`${a.approvalId}:l${a.level}:reminder`, d.lead_id, d.approver_id, `Reminder: ${Number(d.discount_pct)}% discount for ${d.lead_name} awaits your approval`,
         `The offer v${d.version} to ${d.lead_name} waits for your decision before it can be sent: ${appUrl}/inbox\n`);
+      await recordEvent(sql, { key: `${a.approvalId}:l${a.level}:reminded`, leadId: d.lead_id, type: 'approval_reminded', context: { offerId: d.offer_id, approverId: d.approver_id, level: a.level } });
     },
 
     async escalateApproval(a: { approvalId: string; level: number }): Promise<{ level: number; approverId: string | null }> {
