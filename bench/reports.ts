@@ -144,7 +144,7 @@ async function main() {
   // Statements of the query being timed, for EXPLAIN ANALYZE when it misses the goal.
   let capture: Statement[] | null = null;
   const sql = postgres(url.toString(), {
-    max: 10, onnotice: () => undefined, connection: { statement_timeout: 120_000 },
+    max: 10, onnotice: () => undefined, connection: { statement_timeout: 120_000, jit: 'off' }, // jit off as db/client.ts
     debug: (_c, query, params) => { if (capture) capture.push({ query, params }); },
   }) as unknown as Sql;
   try {

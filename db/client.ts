@@ -68,7 +68,9 @@ export function createSql(url: string, opts: { max?: number; timeouts?: Partial<
     connect_timeout: timeouts.connectTimeoutMs / 1000,
     idle_timeout: 30,
     // application_name: embedded PGlite gives the API's connection (INTERACTIVE_APPLICATION_NAME) turns first.
-    connection: { statement_timeout: timeouts.statementTimeoutMs, ...(opts.applicationName ? { application_name: opts.applicationName } : {}) },
+    // jit off: our statements are short index reads; on a big table the planner's estimate for a report or dashboard
+    // query crosses jit_above_cost and LLVM compilation alone then takes 100-350 ms of a 10 ms query.
+    connection: { statement_timeout: timeouts.statementTimeoutMs, jit: 'off', ...(opts.applicationName ? { application_name: opts.applicationName } : {}) },
     onnotice: () => undefined,
     // int8 (ids, counts, pointers) comes back as a JS number, not a string or BigInt (which JSON cannot carry);
     // our values stay far below 2^53.

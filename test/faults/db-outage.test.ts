@@ -58,7 +58,12 @@ describe.skipIf(!bin)('database outage (private Postgres server; skipped when no
     try {
       pg?.thaw();
       if (worker?.getState() === 'RUNNING') worker.shutdown();
-      await running;
+      // The SDK (1.24) may reject run() while it destroys its reusable workflow VM when an activation of a workflow
+      // this test failed on purpose is still winding down ("…context should have been disposed first"). Every
+      // assertion has run by then; any other shutdown error still fails the file.
+      await running?.catch((err: Error) => {
+        if (!/should have been disposed first/.test(String(err?.message))) throw err;
+      });
       await app?.close();
       await connection?.close();
       await nativeConnection?.close();
