@@ -1,6 +1,6 @@
 import type { Dashboard, DashboardItems, ForecastProbabilities } from '../api/dashboard/schemas';
 import { forecastStages } from '../api/dashboard/schemas';
-import { leadScope } from '../api/auth/scope';
+import { leadScope, managedTeams } from '../api/auth/scope';
 import type { AuthUser } from '../api/auth/types';
 import type { PipelineDocument } from '../engine/pipeline/schema';
 import type { PendingQuery, Row } from 'postgres';
@@ -39,6 +39,7 @@ const ITEMS_LIMIT = 500;
 const OPEN = ['open', 'nurturing', 'qualified'];
 
 const DAY_SECONDS = 86_400;
+const EPOCH = new Date(0);
 const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 const round2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -167,11 +168,11 @@ const openOpportunityAt = (sql: Sql, f: DashboardFilters, at: Date) => sql`
   and l.created_at < ${at} and (l.closed_at is null or l.closed_at >= ${at}) and ${scopedLeads(sql, f)}`;
 
 async function velocityOf(sql: Sql, f: DashboardFilters, start: Date, end: Date, which: 'current' | 'previous') {
-  // report_lead_state: the leads with an offer (first_offer_at) by when they closed, for the opportunities open at `end`.
+  // rollup_opportunities (migration 00029): +1 the day an opportunity opened, -1 the day it closed; the ones open at
+  // the midnight `end` are the sum of every bucket before it (openOpportunityAt, counted ahead of time).
   const [open] = await sql<{ n: number }[]>`
-    select count(*)::int as n from report_lead_state l
-     where l.first_offer_at is not null and coalesce(l.closed_at, 'infinity'::timestamptz) >= ${end}
-       and l.first_offer_at < ${end} and l.created_at < ${end} and ${scopedLeads(sql, f)}`;
+    select coalesce(sum(l.n), 0)::int as n from rollup_opportunities l
+     where ${inBuckets(sql, 'l', EPOCH, end)} and ${scopedLeads(sql, f)}`;
   const [closed] = await sql<{ won: number; lost: number; value: number | null; days: number | null }[]>`
     select coalesce(sum(l.n) filter (where l.status = 'won'), 0)::int as won, coalesce(sum(l.n) filter (where l.status = 'lost'), 0)::int as lost,
            (sum(l.order_value) filter (where l.status = 'won') / nullif(sum(l.order_n) filter (where l.status = 'won'), 0))::float8 as value,
@@ -256,72 +257,169 @@ export async function weightedForecast(sql: Sql, f: DashboardFilters): Promise<D
 // Stalled deals and time to close
 
 const openIn = (sql: Sql, f: DashboardFilters) => sql`l.status in ${sql(OPEN)} and ${scopedLeads(sql, f)}`;
+
+/** Per team and stage: the p75 of completed stays (stalled deals) and the median days from entry to close, also per segment (time to close). */
+interface HistoryStats {
+  p75: { team_id: string | null; stage: string; p75: number; n: number }[];
+  toClose: { team_id: string | null; stage: string; segment: string | null; days: number; n: number }[];
+}
+/** The last statistics computed on a pool: the stays' change counter they saw, when, and how long they took. */
+const historyCache = new WeakMap<Sql, { version: string; at: number; tookMs: number; day: number; stats: HistoryStats }>();
+/** Recounting statistics that take longer than this is done at most once per HISTORY_REFRESH_MS while the stays keep changing. */
+const EXPENSIVE_MS = 250;
+const HISTORY_REFRESH_MS = 60_000;
+
 /**
  * What "usual" means: the stays (table stage_stays, migration 00028: each stay of a lead in a stage, kept from the
- * timeline by triggers) of the open deals' teams' leads closed within the last HISTORY_DAYS (or still open), so the
- * yardstick follows how the team works now.
+ * timeline by triggers) of each team's leads closed within the last HISTORY_DAYS (or still open), so the yardstick
+ * follows how the team works now. Percentiles need every stay of the history sorted (seconds at a million leads), so
+ * they are kept per pool until the stays change (the sequence stage_stays_changes, migration 00029) or the day
+ * (and so the history window) moves on. While the stays keep changing, statistics that were expensive to count are
+ * recounted at most once a minute: a deal's days in its stage are always live; the team's yardstick is at most a
+ * minute behind.
  */
-const historyOf = (sql: Sql, f: DashboardFilters) => sql`s.team_id in (select distinct l.team_id from leads l where ${openIn(sql, f)})
-  and (s.closed_at is null or s.closed_at >= ${new Date(f.now.getTime() - HISTORY_DAYS * DAY_SECONDS * 1000)})`;
+export async function historyStats(sql: Sql, now: Date): Promise<HistoryStats> {
+  const [{ version } = { version: '' }] = await sql<{ version: string }[]>`select (last_value::text || ':' || is_called::text) as version from stage_stays_changes`;
+  const day = Math.floor(now.getTime() / (DAY_SECONDS * 1000));
+  const cached = historyCache.get(sql);
+  if (cached && cached.day === day && (cached.version === version || (cached.tookMs > EXPENSIVE_MS && Date.now() - cached.at < HISTORY_REFRESH_MS))) return cached.stats;
+  const t0 = Date.now();
+  const since = new Date(now.getTime() - HISTORY_DAYS * DAY_SECONDS * 1000);
+  const [p75, toClose] = await Promise.all([
+    sql<HistoryStats['p75']>`
+      select s.team_id, s.stage, percentile_cont(0.75) within group (order by extract(epoch from s.left_at - s.entered_at) / ${DAY_SECONDS})::float8 as p75, count(*)::int as n
+        from stage_stays s
+       where s.left_at is not null and (s.closed_at is null or s.closed_at >= ${since})
+       group by s.team_id, s.stage`,
+    // One pass over the stays: the median per segment and, in the same sort, per team (grouping sets; segment null).
+    sql<HistoryStats['toClose']>`
+      select s.team_id, s.stage, case when grouping(s.segment) = 0 then s.segment end as segment,
+             percentile_cont(0.5) within group (order by extract(epoch from s.closed_at - s.entered_at) / ${DAY_SECONDS})::float8 as days, count(*)::int as n
+        from stage_stays s
+       where s.status in ('won', 'lost') and s.closed_at is not null and s.closed_at >= ${since} and s.stage not in ('won', 'lost', 'disqualified')
+       group by grouping sets ((s.team_id, s.stage, s.segment), (s.team_id, s.stage))`,
+  ]);
+  const stats = { p75: [...p75], toClose: [...toClose] };
+  historyCache.set(sql, { version, at: Date.now(), tookMs: Date.now() - t0, day, stats });
+  return stats;
+}
 
-const stalledQuery = (sql: Sql, f: DashboardFilters) => sql`
-  with p as (
-    select s.team_id, s.stage, percentile_cont(0.75) within group (order by extract(epoch from s.left_at - s.entered_at) / ${DAY_SECONDS})::float8 as p75, count(*)::int as n
-      from stage_stays s
-     where s.left_at is not null and ${historyOf(sql, f)} group by s.team_id, s.stage
-  )
-  select l.id, l.name, l.company, u.name as owner_name, l.stage, l.status, l.stage_entered_at,
-         (extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS})::float8 as days, p.p75, p.n
-    from leads l join p on p.team_id = l.team_id and p.stage = l.stage left join users u on u.id = l.owner_id
-   where ${openIn(sql, f)} and p.n >= ${MIN_STALL_SAMPLE}
-     and extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS} > p.p75`;
+/**
+ * The teams whose open deals the viewer may see under the filters (null: all of them), so the per-team reads below skip
+ * the ranges of other teams: the teams of the open leads owned by the owners in view (leads_open_owner_team_idx, an
+ * index-only read), the chosen team and the teams a manager manages. A superset is harmless (every read still applies
+ * the scope); every team holding a lead in scope is in it.
+ */
+async function teamsInView(sql: Sql, f: DashboardFilters): Promise<Set<string> | null> {
+  const seesAll = f.viewer.role === 'ops' || f.viewer.role === 'admin';
+  if (seesAll && !f.team && !f.rep) return null;
+  const managed = managedTeams(sql, { id: f.viewer.id, teamId: f.viewer.teamId });
+  const owners = f.rep ? sql`(select ${f.rep}::text)`
+    : f.team ? sql`(select u.id from users u where u.team_id = ${f.team})`
+      : f.viewer.role === 'manager' ? sql`(select ${f.viewer.id}::text union all select u.id from users u where u.team_id in ${managed})`
+        : sql`(select ${f.viewer.id}::text)`;
+  const rows = await sql<{ team_id: string | null }[]>`
+    select distinct l.team_id from leads l where l.status in ${sql(OPEN)} and l.owner_id in ${owners}
+    ${f.team ? sql`union select ${f.team}::text` : sql``}
+    ${!f.team && !f.rep && f.viewer.role === 'manager' ? sql`union select * from ${managed} m` : sql``}`;
+  return new Set(rows.flatMap((r) => (r.team_id === null ? [] : [r.team_id])));
+}
 
-/** Open deals longer in their stage than 75 % of the team's past stays in that stage, longest over first. */
+/** The team's p75 per stage (enough stays only) for the teams in view. */
+async function stallYardsticks(sql: Sql, f: DashboardFilters) {
+  const [stats, teams] = await Promise.all([historyStats(sql, f.now), teamsInView(sql, f)]);
+  return stats.p75.filter((x) => x.n >= MIN_STALL_SAMPLE && x.team_id !== null && (!teams || teams.has(x.team_id)));
+}
+
+/** The open deals (in scope) of one team and stage (p) longer in that stage than the team's p75 for it. */
+const stalledIn = (sql: Sql, f: DashboardFilters) => sql`
+  l.team_id = p.team_id and l.stage = p.stage and ${openIn(sql, f)} and l.stage_entered_at < ${f.now}::timestamptz - make_interval(secs => p.p75 * ${DAY_SECONDS})`;
+const yardsticks = (sql: Sql, p75: HistoryStats['p75']) => sql`json_to_recordset(${JSON.stringify(p75)}::text::json) as p(team_id text, stage text, p75 float8, n int)`;
+const stalledQuery = (sql: Sql, f: DashboardFilters, p75: HistoryStats['p75']) => sql`
+  select l.id from ${yardsticks(sql, p75)} join leads l on ${stalledIn(sql, f)}`;
+
+/**
+ * Open deals longer in their stage than 75 % of the team's past stays in that stage, longest over first. Within one
+ * team and stage that order is the order of entry into the stage, so the first LIST_LIMIT of each (read in entry order
+ * from leads_open_stage_idx, as the count is) hold the whole list.
+ */
 export async function stalledDeals(sql: Sql, f: DashboardFilters): Promise<Dashboard['stalled']> {
-  const rows = await sql<{ id: string; name: string; owner_name: string | null; stage: string; days: number; p75: number; n: number; total: number }[]>`
-    select x.*, count(*) over ()::int as total from (${stalledQuery(sql, f)}) x order by x.days - x.p75 desc, x.id limit ${LIST_LIMIT}`;
+  const p75 = await stallYardsticks(sql, f);
+  const [[count], rows] = await Promise.all([
+    sql<{ n: number }[]>`select coalesce(sum(c.n), 0)::int as n from ${yardsticks(sql, p75)} cross join lateral (select count(*) as n from leads l where ${stalledIn(sql, f)}) c`,
+    sql<{ id: string; name: string; owner_name: string | null; stage: string; days: number; p75: number; n: number }[]>`
+      select x.*, l.name, u.name as owner_name from (
+        select y.* from ${yardsticks(sql, p75)} cross join lateral (
+          select l.id, l.owner_id, l.stage, (extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS})::float8 as days, p.p75, p.n
+            from leads l where ${stalledIn(sql, f)} order by l.stage_entered_at, l.id limit ${LIST_LIMIT}) y
+         order by y.days - y.p75 desc, y.id limit ${LIST_LIMIT}) x
+        join leads l on l.id = x.id left join users u on u.id = x.owner_id
+       order by x.days - x.p75 desc, x.id`,
+  ]);
   return {
-    total: rows[0]?.total ?? 0, drill: 'stalled',
+    total: count!.n, drill: 'stalled',
     items: rows.map((r) => ({ leadId: r.id, name: r.name, ownerName: r.owner_name, stage: r.stage, daysInStage: round1(r.days)!, p75Days: round1(r.p75)!, sample: r.n })),
   };
 }
 
+type TimeToCloseRow = { id: string; name: string; owner_name: string | null; stage: string; segment: string; days: number; seg_days: number | null; seg_n: number | null; team_days: number | null; team_n: number | null };
+/** The bands lead_segment (migration 00028) puts a company size in. */
+const SEGMENTS = ['small', 'mid', 'large', 'unknown'];
+
 /**
  * For each open deal, the median days from entering its stage to closing among the team's closed deals of the same
- * stage and segment; below MIN_SEGMENT_SAMPLE such deals, the whole team's at that stage (`basis: 'team'`).
+ * stage and segment; below MIN_SEGMENT_SAMPLE such deals, the whole team's at that stage (`basis: 'team'`). Deals whose
+ * team has no closed history at their stage have no estimate and come last.
+ *
+ * The list shows the LIST_LIMIT deals closest to closing. Within one team, stage and segment that order is the order
+ * of entry into the stage (the estimate is the same for all of them), so the first LIST_LIMIT of each such group, read
+ * in entry order from leads_open_stage_idx, hold the whole list; deals without an estimate are only read when those
+ * are fewer than the list. The total counts every open deal in scope from the same index.
  */
 export async function timeToClose(sql: Sql, f: DashboardFilters): Promise<Dashboard['timeToClose']> {
-  const rows = await sql<{ id: string; name: string; owner_name: string | null; stage: string; segment: string; days: number; seg_days: number | null; seg_n: number | null; team_days: number | null; team_n: number | null; total: number }[]>`
-    with closed as (
-      -- One pass over the stays: the median per segment and, in the same sort, per team (grouping sets).
-      select s.team_id, s.stage, s.segment, grouping(s.segment) as whole,
-             percentile_cont(0.5) within group (order by extract(epoch from s.closed_at - s.entered_at) / ${DAY_SECONDS})::float8 as days, count(*)::int as n
-        from stage_stays s
-       where s.status in ('won', 'lost') and s.closed_at is not null and ${historyOf(sql, f)} and s.stage not in ('won', 'lost', 'disqualified')
-       group by grouping sets ((s.team_id, s.stage, s.segment), (s.team_id, s.stage))
-    ), seg as (
-      select team_id, stage, segment, days, n from closed where whole = 0
-    ), team as (
-      select team_id, stage, days, n from closed where whole = 1
-    )
-    select l.id, l.name, u.name as owner_name, l.stage, ${segmentOf(sql)} as segment,
-           (extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS})::float8 as days,
-           seg.days as seg_days, seg.n as seg_n, team.days as team_days, team.n as team_n, count(*) over ()::int as total
-      from leads l left join users u on u.id = l.owner_id
-      left join seg on seg.team_id = l.team_id and seg.stage = l.stage and seg.segment = ${segmentOf(sql)}
-      left join team on team.team_id = l.team_id and team.stage = l.stage
-     where ${openIn(sql, f)}
-     order by greatest(coalesce(case when seg.n >= ${MIN_SEGMENT_SAMPLE} then seg.days else team.days end, 1e9)
-                       - extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS}, 0), l.stage_entered_at, l.id
-     limit ${LIST_LIMIT}`;
+  const [stats, teams] = await Promise.all([historyStats(sql, f.now), teamsInView(sql, f)]);
+  const groups = stats.toClose.filter((t) => t.segment === null && t.team_id !== null && (!teams || teams.has(t.team_id))).flatMap((t) => SEGMENTS.map((segment) => {
+    const seg = stats.toClose.find((x) => x.team_id === t.team_id && x.stage === t.stage && x.segment === segment);
+    return { team_id: t.team_id, stage: t.stage, segment, seg_days: seg?.days ?? null, seg_n: seg?.n ?? null, team_days: t.days, team_n: t.n };
+  }));
+  const typical = (alias: string) => sql.unsafe(`coalesce(case when ${alias}.seg_n >= ${MIN_SEGMENT_SAMPLE} then ${alias}.seg_days else ${alias}.team_days end, 1e9)`);
+  const daysIn = sql`(extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS})::float8`;
+  const named = (deals: Fragment) => sql<TimeToCloseRow[]>`
+    select x.*, l.name, u.name as owner_name from (${deals}) x join leads l on l.id = x.id left join users u on u.id = x.owner_id
+     order by greatest(${typical('x')} - x.days, 0), x.stage_entered_at, x.id`;
+  const [[count], estimated] = await Promise.all([
+    sql<{ n: number }[]>`select count(*)::int as n from leads l where ${openIn(sql, f)}`,
+    named(sql`
+      select y.* from json_to_recordset(${JSON.stringify(groups)}::text::json)
+             as g(team_id text, stage text, segment text, seg_days float8, seg_n int, team_days float8, team_n int)
+       cross join lateral (
+         select l.id, l.owner_id, l.stage, g.segment, ${daysIn} as days, g.seg_days, g.seg_n, g.team_days, g.team_n, l.stage_entered_at
+           from leads l
+          where l.team_id = g.team_id and l.stage = g.stage and ${segmentOf(sql)} = g.segment and ${openIn(sql, f)}
+          order by l.stage_entered_at, l.id limit ${LIST_LIMIT}) y
+       order by greatest(${typical('y')} - y.days, 0), y.stage_entered_at, y.id limit ${LIST_LIMIT}`),
+  ]);
+  let rows = estimated;
+  if (rows.length < LIST_LIMIT && count!.n > rows.length) {
+    // Fewer estimated deals than the list: every open deal, those without an estimate after them.
+    rows = await named(sql`
+      with closed as (
+        select * from json_to_recordset(${JSON.stringify(groups)}::text::json)
+               as g(team_id text, stage text, segment text, seg_days float8, seg_n int, team_days float8, team_n int)
+      )
+      select l.id, l.owner_id, l.stage, ${segmentOf(sql)} as segment, ${daysIn} as days, c.seg_days, c.seg_n, c.team_days, c.team_n, l.stage_entered_at
+        from leads l left join closed c on c.team_id = l.team_id and c.stage = l.stage and c.segment = ${segmentOf(sql)}
+       where ${openIn(sql, f)}
+       order by greatest(${typical('c')} - ${daysIn}, 0), l.stage_entered_at, l.id limit ${LIST_LIMIT}`);
+  }
   return {
-    total: rows[0]?.total ?? 0,
+    total: count!.n,
     items: rows.map((r) => {
       const useSegment = (r.seg_n ?? 0) >= MIN_SEGMENT_SAMPLE;
-      const typical = useSegment ? r.seg_days : r.team_days;
+      const typicalDays = useSegment ? r.seg_days : r.team_days;
       return {
         leadId: r.id, name: r.name, ownerName: r.owner_name, stage: r.stage, segment: r.segment, daysInStage: round1(r.days)!,
-        typicalDays: round1(typical), remainingDays: typical === null ? null : round1(Math.max(0, typical - r.days)),
+        typicalDays: round1(typicalDays), remainingDays: typicalDays === null ? null : round1(Math.max(0, typicalDays - r.days)),
         sample: (useSegment ? r.seg_n : r.team_n) ?? 0, basis: useSegment ? 'segment' as const : r.team_n ? 'team' as const : 'none' as const,
       };
     }),
@@ -407,7 +505,7 @@ export async function dashboardItems(sql: Sql, f: DashboardFilters, drill: strin
       sql`(select o.status from offers o where o.lead_id = l.id order by o.version desc limit 1)`, offerValue);
   } else if (kind === 'stalled') {
     title = 'Stalled deals: longer in their stage than usual';
-    rows = await list(sql`l.id in (select y.id from (${stalledQuery(sql, f)}) y)`, sql`l.stage_entered_at`, sql`l.stage`, offerValue, sql`2 asc`);
+    rows = await list(sql`l.id in (select y.id from (${stalledQuery(sql, f, await stallYardsticks(sql, f))}) y)`, sql`l.stage_entered_at`, sql`l.stage`, offerValue, sql`2 asc`);
   } else if ((kind === 'winSource' || kind === 'winRep') && a) {
     title = kind === 'winSource' ? `Closed from source ${humanize(a)}` : 'Closed by this rep';
     const by = kind === 'winSource' ? sql`l.source = ${a}` : a === 'unassigned' ? sql`l.owner_id is null` : sql`l.owner_id = ${a}`;

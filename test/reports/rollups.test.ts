@@ -17,7 +17,7 @@ const now = new Date();
 const ops: AuthUser = { id: 'ops-olga', email: 'olga@example.test', name: 'Olga', role: 'ops', teamId: null };
 const reps = ['rep-anna', 'rep-ben', 'rep-carla'];
 const teamOf: Record<string, string> = { 'rep-anna': 'team-a', 'rep-ben': 'team-a', 'rep-carla': 'team-b' };
-const rollupTables = ['report_lead_state', 'rollup_leads', 'rollup_closed', 'rollup_stages', 'rollup_visits', 'rollup_offers', 'rollup_offers_sent', 'rollup_unconfirmed', 'rollup_orders', 'report_accounts', 'stage_stays'];
+const rollupTables = ['report_lead_state', 'rollup_leads', 'rollup_closed', 'rollup_stages', 'rollup_visits', 'rollup_offers', 'rollup_offers_sent', 'rollup_unconfirmed', 'rollup_orders', 'rollup_opportunities', 'report_accounts', 'stage_stays'];
 
 const cell = (r: ReportResult, table: string, row: string, col: string) =>
   r.tables.find((t) => t.id === table)?.rows.find((x) => x.key === row)?.cells[col]?.value ?? 0;
@@ -182,6 +182,7 @@ describe('report rollups', () => {
         for (const table of rollupTables) expect(kept[table], `${table} after ${step} writes`).toEqual(recount[table]);
         expect(kept.rollup_visits!.length).toBeGreaterThan(0);
         expect(kept.stage_stays!.length).toBeGreaterThan(0);
+        expect(kept.rollup_opportunities!.length).toBeGreaterThan(0);
       }
     }
   });
