@@ -44,15 +44,25 @@ export async function importantCustomerGroups(sql: Sql, user: AuthUser, f: Repor
   const ownerMatches = f.rep ? sql`a.owner_id = ${f.rep}`
     : f.team ? sql`a.owner_id in (select u.id from users u where u.team_id = ${f.team})`
       : seesAll ? sql`true` : sql`a.owner_id in (select u.id from users u where u.team_id in ${managedTeams(sql, user)})`;
-  // report_accounts: each account's class, owner and newest visit over its leads; report_lead_state: the leads'
-  // owner and team by account, for "the viewer sees one of its leads".
+  // report_accounts: each account's class, owner and newest visit over its leads, and the teams and owners of its
+  // leads (migration 00029). "The viewer sees one of its leads" is then an overlap of those with the ones in view: for
+  // a manager their own, their teams' and their members'; a team filter narrows to that team and its members, a rep
+  // filter to the rep (both already checked to be in the manager's teams, so the scope holds for such a lead). A rep,
+  // or a team and a rep together (which must hold for the same lead), probe the leads.
+  const managed = managedTeams(sql, user);
+  const inView = seesAll && !f.team && !f.rep ? sql`true`
+    : (seesAll || user.role === 'manager') && !(f.team && f.rep)
+      ? f.rep ? sql`a.lead_owners && array[${f.rep}::text]`
+        : f.team ? sql`(a.lead_teams && array[${f.team}::text] or a.lead_owners && array(select u.id from users u where u.team_id = ${f.team}))`
+          : sql`(a.lead_teams && array(select * from ${managed} m) or a.lead_owners && array(select ${user.id}::text union all select u.id from users u where u.team_id in ${managed}))`
+      : sql`exists (select 1 from report_lead_state l where l.account_id = a.account_id and ${leadFilter(sql, user, f)})`;
   const rows = await sql<Row[]>`
     select a.importance, a.owner_id,
            coalesce(ou.name, (select u.name from leads l2 join users u on u.id = l2.owner_id where l2.account_id = a.account_id order by l2.updated_at desc limit 1)) as owner_name,
            coalesce(a.last_visit_at >= ${since}, false) as recent, count(*)::int as n
       from report_accounts a left join users ou on ou.id = a.owner_id
      where a.importance in ${sql(f.classes)}
-       and (${ownerMatches} or exists (select 1 from report_lead_state l where l.account_id = a.account_id and ${leadFilter(sql, user, f)}))
+       and (${ownerMatches} or ${inView})
      group by 1, 2, 3, 4`;
   return rows.map((r) => group('account', r, { class: r.importance as string, recent: r.recent as boolean }));
 }

@@ -68,17 +68,9 @@ create or replace function report_opportunities_fill() returns void language sql
    group by 1, 2, 3, 4;
 $$;
 
--- The rebuild every caller uses: 00028's (the recount and the stays) under another name, with the trigger above held
--- off while the lead states are written, then the opportunities counted once.
+-- The rebuild every caller uses becomes 00028's (the recount and the stays) under another name, with the triggers of
+-- this file held off while the lead states are written, then their counts made once (at the end of this file).
 alter function report_rollups_rebuild() rename to report_rollups_rebuild_stays;
-create function report_rollups_rebuild() returns void language plpgsql as $$
-begin
-  perform set_config('leadflow.recounting', 'on', true);
-  perform report_rollups_rebuild_stays();
-  perform set_config('leadflow.recounting', '', true);
-  truncate rollup_opportunities;
-  perform report_opportunities_fill();
-end $$;
 
 truncate rollup_opportunities;
 select report_opportunities_fill();
@@ -97,3 +89,53 @@ create index if not exists leads_open_stage_idx on leads (team_id, stage, stage_
   where status in ('open', 'nurturing', 'qualified');
 -- The teams of the open leads a set of owners holds (which teams' ranges of the index above a manager's view reads).
 create index if not exists leads_open_owner_team_idx on leads (owner_id, team_id) where status in ('open', 'nurturing', 'qualified');
+
+-- Important customers: which accounts a manager sees through their leads. report_accounts keeps, per account, the
+-- teams and the owners of its leads (sorted, distinct), so "one of its leads is in my view" is an array overlap on the
+-- account's row instead of a probe into its leads. A trigger on report_lead_state keeps them when a lead's account,
+-- owner or team changes; the rebuild fills them in bulk.
+alter table report_accounts add column if not exists lead_teams text[] not null default '{}';
+alter table report_accounts add column if not exists lead_owners text[] not null default '{}';
+
+create or replace function report_account_viewers(p_account text) returns void language sql as $$
+  update report_accounts r set lead_teams = v.teams, lead_owners = v.owners
+    from (select coalesce(array_agg(distinct s.team_id order by s.team_id) filter (where s.team_id is not null), '{}') as teams,
+                 coalesce(array_agg(distinct s.owner_id order by s.owner_id) filter (where s.owner_id is not null), '{}') as owners
+            from report_lead_state s where s.account_id = p_account) v
+   where r.account_id = p_account and (r.lead_teams, r.lead_owners) is distinct from (v.teams, v.owners);
+$$;
+
+create or replace function report_account_viewers_trg() returns trigger language plpgsql as $$
+begin
+  if coalesce(current_setting('leadflow.recounting', true), '') = 'on' then return null; end if;
+  if tg_op = 'UPDATE' and (old.account_id, old.owner_id, old.team_id) is not distinct from (new.account_id, new.owner_id, new.team_id) then return null; end if;
+  if tg_op <> 'INSERT' and old.account_id is not null then perform report_account_viewers(old.account_id); end if;
+  if tg_op <> 'DELETE' and new.account_id is not null and (tg_op = 'INSERT' or new.account_id is distinct from old.account_id) then
+    perform report_account_viewers(new.account_id);
+  end if;
+  return null;
+end $$;
+drop trigger if exists report_account_viewers on report_lead_state;
+create trigger report_account_viewers after insert or update or delete on report_lead_state for each row execute function report_account_viewers_trg();
+
+-- An account row written by 00021's refresh (a new account) starts with no leads; one written again keeps its arrays.
+create or replace function report_account_viewers_fill() returns void language sql as $$
+  update report_accounts r set lead_teams = v.teams, lead_owners = v.owners
+    from (select s.account_id,
+                 coalesce(array_agg(distinct s.team_id order by s.team_id) filter (where s.team_id is not null), '{}') as teams,
+                 coalesce(array_agg(distinct s.owner_id order by s.owner_id) filter (where s.owner_id is not null), '{}') as owners
+            from report_lead_state s where s.account_id is not null group by s.account_id) v
+   where r.account_id = v.account_id;
+$$;
+
+create or replace function report_rollups_rebuild() returns void language plpgsql as $$
+begin
+  perform set_config('leadflow.recounting', 'on', true);
+  perform report_rollups_rebuild_stays();
+  perform set_config('leadflow.recounting', '', true);
+  truncate rollup_opportunities;
+  perform report_opportunities_fill();
+  perform report_account_viewers_fill();
+end $$;
+
+select report_account_viewers_fill();
