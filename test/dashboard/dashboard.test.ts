@@ -95,6 +95,20 @@ for (let k = 0; k < 14; k++) {
   });
 }
 
+// More open deals in qualification than the dashboard lists (LIST_LIMIT = 50), captured after the period: the lists
+// show the first 50 in their order, and the totals count them all.
+// All of team A and mid-sized: one team, stage and segment holds more deals than the list.
+for (let k = 0; k < 60; k++) {
+  const owner = pick(['rep-anna', 'rep-ben'] as const);
+  const stageEnteredAt = now - int(1, 60) * DAY - int(0, 20) * 3_600_000;
+  const createdAt = stageEnteredAt - 6 * DAY;
+  leads.push({
+    id: `q-${String(k).padStart(2, '0')}`, owner, team: teamOf[owner]!, source: pick(['web', 'import']), status: 'open', stage: 'qualification', createdAt, closedAt: null,
+    stageEnteredAt, lostReason: null, size: 300, events: [{ stage: 'captured', at: createdAt }, { stage: 'qualification', at: stageEnteredAt }], offers: [], order: null,
+  });
+}
+const LIST_LIMIT = 50;
+
 // ----- the figures, by hand --------------------------------------------------------------------------------------------
 type Scope = (l: FxLead) => boolean;
 const everyone: Scope = () => true;
@@ -309,11 +323,13 @@ describe('manager dashboard', () => {
   it('lists stalled deals beyond the team\'s 75th percentile for their stage, with p75 and sample', async () => {
     const d = await get(u.olga!, `/api/dashboard?${period}`);
     const want = expectedStalled(everyone);
-    expect(want.length).toBeGreaterThan(0);
+    expect(want.length).toBeGreaterThan(LIST_LIMIT);
     expect(want.length).toBeLessThan(leads.filter(isOpen).length);
     expect(d.stalled.total).toBe(want.length);
-    expect(d.stalled.items.map((i) => i.leadId).sort()).toEqual(want.map((w) => w.id).sort());
-    for (const w of want) {
+    // The longest over their team's p75 first (then by id), the first LIST_LIMIT of them.
+    const shown = [...want].sort((a, b) => b.days - b.p75 - (a.days - a.p75) || a.id.localeCompare(b.id)).slice(0, LIST_LIMIT);
+    expect(d.stalled.items.map((i) => i.leadId)).toEqual(shown.map((w) => w.id));
+    for (const w of shown) {
       const got = d.stalled.items.find((i) => i.leadId === w.id)!;
       expect(got.p75Days).toBe(r1(w.p75));
       expect(got.sample).toBe(w.n);
@@ -322,23 +338,42 @@ describe('manager dashboard', () => {
     expect(await items(u.olga!, d.stalled.drill)).toEqual(want.map((w) => w.id).sort());
     // Carla's own dashboard has only her stalled deals.
     const carla = await get(u.carla!, `/api/dashboard?${period}`);
-    expect(carla.stalled.items.map((i) => i.leadId).sort()).toEqual(expectedStalled((l) => l.owner === 'rep-carla').map((w) => w.id).sort());
+    const carlas = expectedStalled((l) => l.owner === 'rep-carla');
+    expect(carla.stalled.total).toBe(carlas.length);
+    expect(carla.stalled.items.map((i) => i.leadId).sort()).toEqual(carlas.map((w) => w.id).sort());
+    // Mia manages team A: its stalled deals, in the same order.
+    const mia = await get(u.mia!, `/api/dashboard?${period}`);
+    const mias = expectedStalled(teamA).sort((a, b) => b.days - b.p75 - (a.days - a.p75) || a.id.localeCompare(b.id));
+    expect(mia.stalled.total).toBe(mias.length);
+    expect(mia.stalled.items.map((i) => i.leadId)).toEqual(mias.slice(0, LIST_LIMIT).map((w) => w.id));
   });
 
   it('estimates the time to close of each open deal from the team\'s closed deals at the same stage and segment', async () => {
     const d = await get(u.olga!, `/api/dashboard?${period}`);
     const open = leads.filter(isOpen);
+    expect(open.length).toBeGreaterThan(LIST_LIMIT);
     expect(d.timeToClose.total).toBe(open.length);
+    // Closest to closing first (overdue ones at 0, by entry into the stage; those without an estimate last), then by id.
+    const remaining = (l: FxLead) => Math.max(0, (expectedTimeToClose(l, everyone).typical ?? 1e9) - daysBetween(l.stageEnteredAt, now));
+    const shown = [...open].sort((a, b) => remaining(a) - remaining(b) || a.stageEnteredAt - b.stageEnteredAt || a.id.localeCompare(b.id)).slice(0, LIST_LIMIT);
+    expect(d.timeToClose.items.map((i) => i.leadId)).toEqual(shown.map((l) => l.id));
     const bases = new Set<string>();
-    for (const l of open) {
+    for (const l of shown) {
       const got = d.timeToClose.items.find((i) => i.leadId === l.id)!;
       const want = expectedTimeToClose(l, everyone);
       expect(got, l.id).toMatchObject({ sample: want.sample, basis: want.basis, typicalDays: r1(want.typical), segment: segmentOf(l) });
       if (want.typical !== null) expect(Math.abs(got.remainingDays! - Math.max(0, want.typical - daysBetween(l.stageEnteredAt, now)))).toBeLessThan(0.11);
       bases.add(want.basis);
     }
-    // Both the segment's own history and the fall-back to the whole team occur in the fixture.
+    // Both the segment's own history and the fall-back to the whole team occur in the list.
     expect([...bases].sort()).toEqual(['segment', 'team']);
+    // Mia (team A) sees her team's deals in the same order.
+    const mia = await get(u.mia!, `/api/dashboard?${period}`);
+    const mine = open.filter(teamA);
+    expect(mine.length).toBeGreaterThan(LIST_LIMIT);
+    expect(mia.timeToClose.total).toBe(mine.length);
+    expect(mia.timeToClose.items.map((i) => i.leadId)).toEqual(
+      [...mine].sort((a, b) => remaining(a) - remaining(b) || a.stageEnteredAt - b.stageEnteredAt || a.id.localeCompare(b.id)).slice(0, LIST_LIMIT).map((l) => l.id));
   });
 
   it('shows win rates by source and by rep', async () => {
