@@ -53,6 +53,9 @@ const price = (name: string, conditions: unknown, label: string, p: { percent?: 
 const is = (product: string) => ({ fact: 'product', operator: 'equal', value: product });
 
 /** The configurator rule set of the demo catalog (published as `configurator-catalog`). */
+/** A demo product's name by its id (the id itself for one the demo catalog does not have). */
+export const demoProductName = (id: string) => demoProducts.find((p) => p.id === id)?.name ?? id;
+
 export const demoCatalogRules = {
   name: 'Catalog: validity and prices',
   kind: 'configurator',

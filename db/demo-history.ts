@@ -1,5 +1,6 @@
 import type { Sql } from './client';
 import { seededRandom } from './seeded-random';
+import { demoProductName } from './catalog-demo';
 
 // Twelve months of closed sales history for the demo: ~2,300 leads on ~150 accounts of classes A, B and C in the demo
 // teams' countries, worked by the demo reps, with visits of every visit type, offers in every status (renegotiated
@@ -181,7 +182,8 @@ export function buildDemoHistory(base: Date): History {
           total: o.total, list_total: total1, discount_pct: Math.round((1 - o.total / total1) * 10_000) / 100,
           sent_at: new Date(at + HOUR).toISOString(), confirmed_at: confirmed ? new Date(confirmed).toISOString() : null,
           created_at: new Date(at).toISOString(), updated_at: new Date(o.status === finalStatus ? closedAt : at + DAY).toISOString() });
-        for (const l of o.lines) h.lines.push({ offer_id: o.id, ...l });
+        // Catalog products (db/catalog-demo.ts): the line keeps the product's id and name, as a priced line does.
+        for (const l of o.lines) h.lines.push({ offer_id: o.id, ...l, product_id: l.product, product_name: demoProductName(l.product) });
         ev('offer_created', at, null, { offerId: o.id, version: o.version, total: o.total, supersedes: o.supersedes });
         ev('offer_status', at + HOUR, null, { offerId: o.id, from: 'draft', status: 'sent' });
         if (o.version > 1 || !renegotiated) {
@@ -288,7 +290,7 @@ export async function loadDemoHistory(sql: Sql, now = new Date()): Promise<{ lea
       id: 'text', lead_id: 'text', version: 'int', supersedes_id: 'text', status: 'text', rejection_reason: 'text', total: 'numeric', list_total: 'numeric',
       discount_pct: 'numeric', sent_at: 'timestamptz', confirmed_at: 'timestamptz', created_at: 'timestamptz', updated_at: 'timestamptz',
     }, h.offers, { suffix: 'order by x.version on conflict (id) do nothing' });
-    await bulkInsert(tx, 'offer_lines', { offer_id: 'text', product: 'text', quantity: 'int', unit_price: 'numeric', total: 'numeric' }, h.lines);
+    await bulkInsert(tx, 'offer_lines', { offer_id: 'text', product: 'text', product_id: 'text', product_name: 'text', quantity: 'int', unit_price: 'numeric', total: 'numeric' }, h.lines);
     await bulkInsert(tx, 'orders', { id: 'text', lead_id: 'text', offer_id: 'text', total: 'numeric', created_at: 'timestamptz' }, h.orders, { suffix: 'on conflict do nothing' });
     await bulkInsert(tx, 'visits', {
       id: 'text', lead_id: 'text', rep_id: 'text', type: 'text', status: 'text', outcome: 'text', notes: 'text', occurred_at: 'timestamptz', created_at: 'timestamptz',

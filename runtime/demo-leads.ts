@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { captureLead } from '../api/leads/capture';
 import { demoOpenLeadSources, demoOpenLeads } from '../db/demo-history';
+import { demoProductName } from '../db/catalog-demo';
 import * as msg from '../engine/lead/messages';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,14 +75,14 @@ export async function captureDemoLeads(app: FastifyInstance, log: (m: string) =>
       const { product, unitPrice } = prices[demoOpenLeads[i]!.productInterest] ?? prices.crm!;
       const quantity = 10 + (i * 7) % 90;
       const offerId = `off-${randomUUID()}`;
-      await handle.executeUpdate(msg.createOfferUpdate, { args: [{ by: owner, offerId, lines: [{ product, options: [], quantity, unitPrice }], currency: 'EUR' }] });
+      await handle.executeUpdate(msg.createOfferUpdate, { args: [{ by: owner, offerId, lines: [{ product, productId: product, productName: demoProductName(product), options: [], quantity, unitPrice }], currency: 'EUR' }] });
       if (plan === 'offer_draft') return;
       await handle.executeUpdate(msg.setOfferStatusUpdate, { args: [{ by: owner, offerId, status: 'sent' }] });
       if (plan === 'confirmed' || plan === 'in_follow_up' || plan === 'postponed') {
         await handle.executeUpdate(msg.setOfferStatusUpdate, { args: [{ by: owner, offerId, status: plan }] });
       } else if (plan === 'renegotiated') {
         const second = `off-${randomUUID()}`;
-        await handle.executeUpdate(msg.createOfferUpdate, { args: [{ by: owner, offerId: second, supersedes: offerId, lines: [{ product, options: [], quantity, unitPrice: Math.round(unitPrice * 0.9 * 100) / 100 }], currency: 'EUR' }] });
+        await handle.executeUpdate(msg.createOfferUpdate, { args: [{ by: owner, offerId: second, supersedes: offerId, lines: [{ product, productId: product, productName: demoProductName(product), options: [], quantity, unitPrice: Math.round(unitPrice * 0.9 * 100) / 100 }], currency: 'EUR' }] });
         await handle.executeUpdate(msg.setOfferStatusUpdate, { args: [{ by: owner, offerId: second, status: 'sent' }] });
       }
     } catch (err) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { demoProducts } from '../../db/catalog-demo';
 import { buildDemoHistory, demoOpenLeads } from '../../db/demo-history';
 import { defaultConstants } from '../../db/seed';
 
@@ -58,6 +59,9 @@ describe('demo history', () => {
       expect(order!.total).toBe(offers.get(order!.offer_id)?.total);
     }
     expect(h.orders.length).toBe(won.length);
+    // Every line is a product of the demo catalog, shown by its name (as a priced line is), never by its code.
+    const catalog = new Map(demoProducts.map((p) => [p.id, p.name]));
+    for (const l of h.lines) expect(l.product_name, String(l.product)).toBe(catalog.get(String(l.product_id)));
   });
 
   it('writes a timeline a workflow would: captured first, stage changes in order, won or lost last, visits within the lead\'s life', () => {
