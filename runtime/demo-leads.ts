@@ -111,8 +111,11 @@ async function dateBack(app: FastifyInstance, ids: string[]): Promise<void> {
   if (!ids.length) return;
   const shifts = ids.map((id, i) => {
     const plan = plans[i % plans.length]!;
-    const age = plan === 'new' ? i % 3 : plan === 'contacted' ? 3 + (i % 8) : 12 + ((i * 7) % 40);
-    const recent = plan === 'new' ? age : Math.max(1, Math.floor(age * (0.25 + ((i * 13) % 50) / 100)));
+    // One worked deal in six has sat in its stage for seven to ten weeks: longer than three in four of its team's
+    // past stays there (the history's p75 is 3 to 6 weeks), so the dashboard has stalled deals to show.
+    const stalled = plan !== 'new' && plan !== 'contacted' && i % 6 === 5;
+    const age = plan === 'new' ? i % 3 : plan === 'contacted' ? 3 + (i % 8) : stalled ? 52 + (i % 20) : 12 + ((i * 7) % 40);
+    const recent = plan === 'new' ? age : stalled ? age - 3 : Math.max(1, Math.floor(age * (0.25 + ((i * 13) % 50) / 100)));
     return { id, age, recent, due: i % 3, plan };
   });
   const sql = app.sql;

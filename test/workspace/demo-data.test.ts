@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccounts, demoOpenLeads, loadDemoHistory } from '../../db/demo-history';
 import { captureBodySchema } from '../../engine/lead/schemas';
+import { captureDemoLeads } from '../../runtime/demo-leads';
 import { bearerHeaders } from '../helpers/auth';
 import { seedDefaults } from '../helpers/seed';
 import { createTestStack, type TestStack } from '../helpers/stack';
@@ -50,4 +51,22 @@ describe('demo data', () => {
     expect(demoOpenLeads.length).toBeGreaterThanOrEqual(demoAccounts.length);
     for (const lead of demoOpenLeads) expect(captureBodySchema.safeParse(lead).success, lead.email).toBe(true);
   });
+
+  it('works the open demo leads into their stages, some of them stalled, and the managers\' dashboards show them', async () => {
+    await stack.startWorker();
+    const worked = await captureDemoLeads(stack.app, () => undefined, { timeoutMs: 90_000 });
+    expect(worked).toBe(demoOpenLeads.length);
+    const ops = await bearerHeaders(stack.db.sql, 'u-olga');
+    const dashboard = (await stack.app.inject({ url: '/api/dashboard', headers: ops })).json() as {
+      stalled: { total: number; items: { daysInStage: number; p75Days: number; sample: number }[] }; timeToClose: { total: number };
+    };
+    expect(dashboard.stalled.total).toBeGreaterThanOrEqual(3);
+    for (const d of dashboard.stalled.items) expect(d.daysInStage).toBeGreaterThan(d.p75Days);
+    expect(dashboard.timeToClose.total).toBeGreaterThanOrEqual(demoOpenLeads.length - 10);
+    // Every manager has a stalled deal of their own team to look at.
+    for (const manager of ['u-mia', 'u-max']) {
+      const mine = (await stack.app.inject({ url: '/api/dashboard', headers: await bearerHeaders(stack.db.sql, manager) })).json() as { stalled: { total: number } };
+      expect(mine.stalled.total, manager).toBeGreaterThan(0);
+    }
+  }, 150_000);
 });
