@@ -383,6 +383,9 @@ export async function timeToClose(sql: Sql, f: DashboardFilters): Promise<Dashbo
     return { team_id: t.team_id, stage: t.stage, segment, seg_days: seg?.days ?? null, seg_n: seg?.n ?? null, team_days: t.days, team_n: t.n };
   }));
   const typical = (alias: string) => sql.unsafe(`coalesce(case when ${alias}.seg_n >= ${MIN_SEGMENT_SAMPLE} then ${alias}.seg_days else ${alias}.team_days end, 1e9)`);
+  /** Each team, stage and segment in view with its estimate (alias g). */
+  const estimates = sql`json_to_recordset(${JSON.stringify(groups)}::text::json)
+    as g(team_id text, stage text, segment text, seg_days float8, seg_n int, team_days float8, team_n int)`;
   const daysIn = sql`(extract(epoch from ${f.now}::timestamptz - l.stage_entered_at) / ${DAY_SECONDS})::float8`;
   const named = (deals: Fragment) => sql<TimeToCloseRow[]>`
     select x.*, l.name, u.name as owner_name from (${deals}) x join leads l on l.id = x.id left join users u on u.id = x.owner_id
@@ -390,9 +393,7 @@ export async function timeToClose(sql: Sql, f: DashboardFilters): Promise<Dashbo
   const [[count], estimated] = await Promise.all([
     sql<{ n: number }[]>`select count(*)::int as n from leads l where ${openIn(sql, f)}`,
     named(sql`
-      select y.* from json_to_recordset(${JSON.stringify(groups)}::text::json)
-             as g(team_id text, stage text, segment text, seg_days float8, seg_n int, team_days float8, team_n int)
-       cross join lateral (
+      select y.* from ${estimates} cross join lateral (
          select l.id, l.owner_id, l.stage, g.segment, ${daysIn} as days, g.seg_days, g.seg_n, g.team_days, g.team_n, l.stage_entered_at
            from leads l
           where l.team_id = g.team_id and l.stage = g.stage and ${segmentOf(sql)} = g.segment and ${openIn(sql, f)}
@@ -403,14 +404,10 @@ export async function timeToClose(sql: Sql, f: DashboardFilters): Promise<Dashbo
   if (rows.length < LIST_LIMIT && count!.n > rows.length) {
     // Fewer estimated deals than the list: every open deal, those without an estimate after them.
     rows = await named(sql`
-      with closed as (
-        select * from json_to_recordset(${JSON.stringify(groups)}::text::json)
-               as g(team_id text, stage text, segment text, seg_days float8, seg_n int, team_days float8, team_n int)
-      )
-      select l.id, l.owner_id, l.stage, ${segmentOf(sql)} as segment, ${daysIn} as days, c.seg_days, c.seg_n, c.team_days, c.team_n, l.stage_entered_at
-        from leads l left join closed c on c.team_id = l.team_id and c.stage = l.stage and c.segment = ${segmentOf(sql)}
+      select l.id, l.owner_id, l.stage, ${segmentOf(sql)} as segment, ${daysIn} as days, g.seg_days, g.seg_n, g.team_days, g.team_n, l.stage_entered_at
+        from leads l left join ${estimates} on g.team_id = l.team_id and g.stage = l.stage and g.segment = ${segmentOf(sql)}
        where ${openIn(sql, f)}
-       order by greatest(${typical('c')} - ${daysIn}, 0), l.stage_entered_at, l.id limit ${LIST_LIMIT}`);
+       order by greatest(${typical('g')} - ${daysIn}, 0), l.stage_entered_at, l.id limit ${LIST_LIMIT}`);
   }
   return {
     total: count!.n,
